@@ -1,0 +1,106 @@
+"""Settings read once from the environment (and `.env`); the only module that reads os.environ."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = f"sqlite:///{PROJECT_ROOT / 'instance' / 'bot.db'}"
+
+# Fixed identities of the built-in stand-in; never valid against the real Zalo.
+SANDBOX_APP_ID = "sandbox-app"
+SANDBOX_OA_ID = "sandbox-oa"
+SANDBOX_OA_SECRET_KEY = "sandbox-oa-secret"
+SANDBOX_APP_SECRET = "sandbox-app-secret"
+SANDBOX_ACCESS_TOKEN = "sandbox-access-0"
+SANDBOX_REFRESH_TOKEN = "sandbox-refresh-0"
+
+REQUIRED_OUTSIDE_SANDBOX = (
+    "ZALO_APP_ID", "ZALO_OA_ID", "ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET",
+    "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "SECRET_KEY",
+)
+# Any of these set means someone configured a real OA: sandbox mode must not run then.
+REAL_CREDENTIALS = ("ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OA_SECRET_KEY")
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot run the bot; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to know about its environment."""
+
+    database_url: str = DEFAULT_SQLITE
+    sandbox: bool = True
+    app_id: str = SANDBOX_APP_ID
+    oa_id: str = SANDBOX_OA_ID
+    oa_secret_key: str = SANDBOX_OA_SECRET_KEY
+    app_secret: str = SANDBOX_APP_SECRET
+    access_token: str = SANDBOX_ACCESS_TOKEN
+    refresh_token: str = SANDBOX_REFRESH_TOKEN
+    api_base: str = "https://openapi.zalo.me"
+    oauth_base: str = "https://oauth.zaloapp.com"
+    secret_key: str = "sandbox-only-secret-key"
+    zalo_timeout_seconds: float = 10.0
+    zalo_buttons: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8080
+    standin_port: int = 8081
+    worker_threads: int = 8
+    worker_poll_seconds: float = 0.05
+    max_body_bytes: int = 1024 * 1024
+
+    def with_overrides(self, **changes) -> "Settings":
+        """Return a copy with some fields changed (tests, the sandbox)."""
+        return replace(self, **changes)
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
+    """Build Settings from the environment; fail with a clear message when something is missing."""
+    if env is None:
+        if dotenv:
+            load_dotenv(PROJECT_ROOT / ".env", override=False)
+        env = dict(os.environ)
+    get = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
+    has_credentials = any(get(name) for name in REAL_CREDENTIALS)
+    sandbox = _flag(env.get("ZALO_SANDBOX"), default=not has_credentials)
+    common = dict(
+        database_url=get("DATABASE_URL", DEFAULT_SQLITE),
+        zalo_timeout_seconds=float(get("ZALO_TIMEOUT_SECONDS", "10")),
+        zalo_buttons=_flag(env.get("ZALO_BUTTONS"), default=True),
+        host=get("HOST", "127.0.0.1"),
+        port=int(get("PORT", "8080")),
+        standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
+        worker_threads=int(get("WORKER_THREADS", "8")),
+        worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
+    )
+    if sandbox:
+        if has_credentials:
+            named = ", ".join(n for n in REAL_CREDENTIALS if get(n))
+            raise ConfigError(f"ZALO_SANDBOX=1 is refused while real Zalo credentials are set ({named}). "
+                              "Unset them to use the sandbox, or set ZALO_SANDBOX=0.")
+        standin = f"http://127.0.0.1:{common['standin_port']}"
+        return Settings(sandbox=True, secret_key=get("SECRET_KEY", "sandbox-only-secret-key"),
+                        api_base=standin, oauth_base=standin, **common)
+    missing = [name for name in REQUIRED_OUTSIDE_SANDBOX if not get(name)]
+    if missing:
+        raise ConfigError("Missing settings for a real Zalo OA: " + ", ".join(missing) +
+                          ". Set them in the environment or .env (see .env.example), or run with ZALO_SANDBOX=1.")
+    return Settings(
+        sandbox=False, app_id=get("ZALO_APP_ID"), oa_id=get("ZALO_OA_ID"),
+        oa_secret_key=get("ZALO_OA_SECRET_KEY"), app_secret=get("ZALO_APP_SECRET"),
+        access_token=get("ZALO_ACCESS_TOKEN"), refresh_token=get("ZALO_REFRESH_TOKEN"),
+        api_base=get("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
+        oauth_base=get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),
+        secret_key=get("SECRET_KEY"), **common,
+    )
