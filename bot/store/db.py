@@ -1,0 +1,95 @@
+"""Engine, migrations and the unit of work: the one place sessions are opened."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.events import EventRepository
+from bot.store.members import MemberRepository
+from bot.store.outbox import OutboxRepository
+from bot.store.staff import StaffRepository
+from bot.store.tokens import TokenRepository
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(database_url: str) -> Engine:
+    """Create an engine; SQLite gets WAL and a busy timeout so web and worker can share it."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Apply every Alembic migration not yet applied (safe to run on each start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+class UnitOfWork:
+    """Repositories over one session; nothing is kept unless commit() is called."""
+
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.events = EventRepository(session, oa_id)
+        self.outbox = OutboxRepository(session, oa_id)
+        self.members = MemberRepository(session, oa_id)
+        self.tokens = TokenRepository(session, oa_id)
+        self.staff = StaffRepository(session, oa_id)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+class Store:
+    """Opens units of work for one OA against one database."""
+
+    def __init__(self, engine: Engine, oa_id: str):
+        self.engine = engine
+        self.oa_id = oa_id
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def unit(self) -> Iterator[UnitOfWork]:
+        """Yield a unit of work; roll back whatever was not committed."""
+        session = self._sessions()
+        try:
+            yield UnitOfWork(session, self.oa_id)
+        finally:
+            session.close()  # ends the transaction (rolled back unless committed); objects stay readable
+
+    def ping(self) -> bool:
+        """Return True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any driver error means "not answering"
+            return False

@@ -1,0 +1,81 @@
+"""Inbound events: insert once, claim in per-user order, mark the outcome."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.store.models import Event, utcnow
+
+MAX_ATTEMPTS = 5
+
+
+class EventRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def add(self, dedupe_key: str, event_name: str, user_id: str | None, raw: str,
+            status: str = "pending") -> bool:
+        """Insert an event; return False when the same delivery was stored before."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(Event).values(
+            oa_id=self.oa_id, dedupe_key=dedupe_key[:255], event_name=event_name[:64],
+            user_id=user_id, raw=raw, status=status, attempts=0, received_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["oa_id", "dedupe_key"]).returning(Event.id)
+        return self.session.execute(statement).scalar() is not None
+
+    def get(self, event_id: int) -> Event | None:
+        return self.session.get(Event, event_id)
+
+    def pending_heads(self, exclude_users: set[str], limit: int) -> list[Event]:
+        """Return the oldest pending event of each user not busy, oldest first."""
+        busy = set(exclude_users) | set(self.session.scalars(
+            select(Event.user_id).where(Event.status == "processing").distinct()))
+        rows = self.session.scalars(
+            select(Event).where(Event.status == "pending").order_by(Event.id).limit(limit * 4))
+        heads: dict[str | None, Event] = {}
+        for row in rows:
+            key = row.user_id or f"#{row.id}"
+            if row.user_id in busy or key in heads:
+                continue
+            heads[key] = row
+            if len(heads) >= limit:
+                break
+        return list(heads.values())
+
+    def claim(self, event_id: int) -> bool:
+        """Mark a pending event as being processed; False if another worker took it."""
+        result = self.session.execute(
+            update(Event).where(Event.id == event_id, Event.status == "pending")
+            .values(status="processing", claimed_at=utcnow(), attempts=Event.attempts + 1))
+        return result.rowcount == 1
+
+    def finish(self, event_id: int, status: str = "done", error: str | None = None) -> None:
+        self.session.execute(update(Event).where(Event.id == event_id)
+                             .values(status=status, error=error, processed_at=utcnow()))
+
+    def release(self, event: Event, error: str) -> None:
+        """Put a failed event back for another try, or give up after MAX_ATTEMPTS."""
+        status = "failed" if event.attempts >= MAX_ATTEMPTS else "pending"
+        self.session.execute(update(Event).where(Event.id == event.id)
+                             .values(status=status, error=error[:2000], claimed_at=None))
+
+    def requeue_stale(self, older_than: timedelta = timedelta(seconds=0)) -> int:
+        """Return events left 'processing' by a dead worker to the queue."""
+        cutoff = utcnow() - older_than
+        result = self.session.execute(
+            update(Event).where(Event.status == "processing", Event.claimed_at <= cutoff)
+            .values(status="pending", claimed_at=None))
+        return result.rowcount
+
+    def count(self, status: str | None = None) -> int:
+        from sqlalchemy import func
+        query = select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)
+        if status:
+            query = query.where(Event.status == status)
+        return self.session.scalar(query) or 0

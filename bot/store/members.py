@@ -1,0 +1,48 @@
+"""Members: the users of the OA with their last interaction and reachability."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Member, utcnow
+
+
+class MemberRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def get(self, user_id: str) -> Member | None:
+        return self.session.scalar(
+            select(Member).where(Member.oa_id == self.oa_id, Member.user_id == user_id))
+
+    def get_or_create(self, user_id: str) -> Member:
+        member = self.get(user_id)
+        if member is None:
+            member = Member(oa_id=self.oa_id, user_id=user_id, created_at=utcnow())
+            self.session.add(member)
+            self.session.flush()
+        return member
+
+    def record_interaction(self, user_id: str, at: datetime) -> Member:
+        """Move the user's last interaction forward (never back) and clear window errors."""
+        member = self.get_or_create(user_id)
+        if member.last_interaction_at is None or at > member.last_interaction_at:
+            member.last_interaction_at = at
+        member.unreachable_code = None
+        member.unreachable_reason = None
+        member.unreachable_at = None
+        return member
+
+    def set_follower(self, user_id: str, is_follower: bool) -> Member:
+        member = self.get_or_create(user_id)
+        member.is_follower = is_follower
+        return member
+
+    def mark_unreachable(self, user_id: str, code: int, reason: str) -> None:
+        member = self.get_or_create(user_id)
+        member.unreachable_code = code
+        member.unreachable_reason = reason[:255]
+        member.unreachable_at = utcnow()

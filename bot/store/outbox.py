@@ -1,0 +1,119 @@
+"""Outbox: every outbound message, written before it is sent, with its outcome."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import OutboxMessage, StaffReply, utcnow
+
+ECHO_WINDOW = timedelta(minutes=10)
+
+
+class OutboxRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def add(self, kind: str, payload: dict, user_id: str | None = None,
+            group_id: str | None = None, event_id: int | None = None,
+            hold: timedelta = timedelta(0)) -> OutboxMessage:
+        """Queue a message; `hold` keeps the sweeper off it while its writer sends it itself."""
+        row = OutboxMessage(oa_id=self.oa_id, user_id=user_id, group_id=group_id, event_id=event_id,
+                            kind=kind, payload=json.dumps(payload, ensure_ascii=False), status="queued",
+                            attempts=0, next_attempt_at=utcnow() + hold, created_at=utcnow())
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def due(self, limit: int = 100) -> list[OutboxMessage]:
+        """Queued messages whose time has come, oldest first, never overtaking an earlier
+        message to the same recipient that is still waiting for its retry."""
+        now = utcnow()
+        queued = self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.oa_id == self.oa_id, OutboxMessage.status == "queued")
+            .order_by(OutboxMessage.id).limit(limit * 4))
+        waiting: set[str | None] = set()
+        ready: list[OutboxMessage] = []
+        for row in queued:
+            recipient = row.user_id or row.group_id
+            if recipient in waiting:
+                continue
+            if row.next_attempt_at > now:
+                waiting.add(recipient)
+                continue
+            ready.append(row)
+            if len(ready) >= limit:
+                break
+        return ready
+
+    def has_earlier_queued(self, message_id: int, user_id: str | None, group_id: str | None) -> bool:
+        """True when an older message to the same recipient is still unsent (it must go first)."""
+        recipient = (OutboxMessage.user_id == user_id) if user_id else (OutboxMessage.group_id == group_id)
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.oa_id == self.oa_id, recipient, OutboxMessage.id < message_id,
+            OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
+
+    def release_hold(self, ids: list[int]) -> None:
+        """Hand these messages to the sweeper now (their writer will not send them itself)."""
+        if ids:
+            self.session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.status == "queued").values(next_attempt_at=utcnow()))
+
+    def claim(self, message_id: int) -> bool:
+        """Take a queued message for sending; False if someone else has it."""
+        result = self.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
+            .values(status="sending", attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow()))
+        return result.rowcount == 1
+
+    def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
+        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            status="sent", zalo_message_id=zalo_message_id, sent_at=utcnow(),
+            error_code=None, error_message=None))
+
+    def mark_retry(self, message_id: int, delay: timedelta, code: int | None, error: str) -> None:
+        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            status="queued", next_attempt_at=utcnow() + delay, error_code=code, error_message=error[:2000]))
+
+    def mark_failed(self, message_id: int, code: int | None, error: str) -> None:
+        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            status="failed", error_code=code, error_message=error[:2000]))
+
+    def requeue_stale(self) -> int:
+        """On worker start: messages left 'sending' or held by a dead process become due now."""
+        result = self.session.execute(
+            update(OutboxMessage).where(OutboxMessage.oa_id == self.oa_id,
+                                        OutboxMessage.status.in_(("sending", "queued")))
+            .values(status="queued", next_attempt_at=utcnow()))
+        return result.rowcount
+
+    def is_own_echo(self, user_id: str, msg_id: str | None, text: str | None) -> bool:
+        """True when an oa_send_* event echoes a message this bot sent (by id, or by text just sent)."""
+        mine = select(OutboxMessage.id).where(OutboxMessage.oa_id == self.oa_id)
+        if msg_id and self.session.scalar(mine.where(OutboxMessage.zalo_message_id == msg_id).limit(1)):
+            return True
+        if not text:
+            return False
+        recent = mine.where(OutboxMessage.user_id == user_id,
+                            OutboxMessage.created_at >= utcnow() - ECHO_WINDOW,
+                            or_(OutboxMessage.status.in_(("sending", "queued")),
+                                OutboxMessage.zalo_message_id.is_(None)),
+                            OutboxMessage.payload.contains(json.dumps(text, ensure_ascii=False)[1:-1]))
+        return self.session.scalar(recent.limit(1)) is not None
+
+    def record_staff_reply(self, user_id: str, msg_id: str | None, text: str | None,
+                           event_id: int | None) -> None:
+        self.session.add(StaffReply(oa_id=self.oa_id, user_id=user_id, msg_id=msg_id, text=text,
+                                    event_id=event_id, at=utcnow()))
+
+    def counts(self) -> dict[str, int]:
+        rows = self.session.execute(select(OutboxMessage.status, func.count())
+                                    .where(OutboxMessage.oa_id == self.oa_id)
+                                    .group_by(OutboxMessage.status))
+        return {status: n for status, n in rows}
