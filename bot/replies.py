@@ -1,0 +1,61 @@
+"""What handlers answer: plain values the worker writes to the outbox and the sender delivers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    kind: str = field(default="text", init=False)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A question with numbered options; sent with buttons where Zalo allows them."""
+
+    text: str
+    options: tuple[str, ...]
+    kind: str = field(default="choices", init=False)
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str = ""
+    kind: str = field(default="image", init=False)
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    title: str
+    subtitle: str
+    image_url: str = ""
+    kind: str = field(default="request_info", init=False)
+
+
+Reply = Text | Choices | Image | RequestInfo
+KINDS = {"text": Text, "choices": Choices, "image": Image, "request_info": RequestInfo}
+
+
+def to_payload(reply: Reply) -> dict:
+    """Serialise a reply for the outbox."""
+    data = asdict(reply)
+    data.pop("kind", None)
+    if "options" in data:
+        data["options"] = list(data["options"])
+    return data
+
+
+def from_payload(kind: str, payload: dict) -> Reply:
+    """Rebuild a reply from an outbox row."""
+    cls = KINDS[kind]
+    if cls is Choices:
+        return Choices(payload["text"], tuple(payload["options"]))
+    return cls(**payload)
+
+
+def numbered(text: str, options: tuple[str, ...] | list[str]) -> str:
+    """Render a question with '1. …' lines, the form every choice also has as plain text."""
+    lines = [text] + [f"{i}. {option}" for i, option in enumerate(options, start=1)]
+    return "\n".join(lines)

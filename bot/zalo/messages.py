@@ -1,0 +1,59 @@
+"""Message bodies for Zalo's send endpoints, and splitting text at Zalo's 2,000-character limit."""
+from __future__ import annotations
+
+import unicodedata
+
+MAX_TEXT = 2000
+MAX_BUTTONS = 5
+MAX_BUTTON_TITLE = 35
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split text into NFC chunks of at most `limit` characters, on line, then word, boundaries."""
+    text = unicodedata.normalize("NFC", text).strip()
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(text)
+    return chunks
+
+
+def text_body(user_id: str, text: str) -> dict:
+    return {"recipient": {"user_id": user_id}, "message": {"text": text}}
+
+
+def buttons_body(user_id: str, text: str, options: list[str]) -> dict:
+    """Text plus up to five 'oa.query.show' buttons; a tap sends the option back as the user's text."""
+    buttons = [{"title": option[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": option}
+               for option in options[:MAX_BUTTONS]]
+    title = text.splitlines()[0][:100] if text else ""
+    return {"recipient": {"user_id": user_id},
+            "message": {"text": text, "attachment": {"type": "template", "payload": {
+                "template_type": "list", "elements": [{"title": title}], "buttons": buttons}}}}
+
+
+def image_body(user_id: str, url: str, caption: str = "") -> dict:
+    message: dict = {"attachment": {"type": "template", "payload": {
+        "template_type": "media", "elements": [{"media_type": "image", "url": url}]}}}
+    if caption:
+        message["text"] = caption
+    return {"recipient": {"user_id": user_id}, "message": message}
+
+
+def request_info_body(user_id: str, title: str, subtitle: str, image_url: str) -> dict:
+    element = {"title": title, "subtitle": subtitle}
+    if image_url:
+        element["image_url"] = image_url
+    return {"recipient": {"user_id": user_id}, "message": {"attachment": {"type": "template", "payload": {
+        "template_type": "request_user_info", "elements": [element]}}}}
+
+
+def group_text_body(group_id: str, text: str) -> dict:
+    return {"recipient": {"group_id": group_id}, "message": {"text": text}}
