@@ -1,0 +1,26 @@
+"""The e-neighborhood Zalo OA bot."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app: webhook, health check, sandbox page (sandbox mode) and CLI commands."""
+    from bot import cli, webhook
+    from bot.services import build_services
+
+    settings = settings or load_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None)
+    app.extensions["bot"] = build_services(settings)
+    app.register_blueprint(webhook.blueprint)
+    if settings.sandbox:
+        from bot.sandbox.page import blueprint as sandbox_blueprint
+        app.register_blueprint(sandbox_blueprint)
+    cli.register(app)
+    return app

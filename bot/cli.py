@@ -1,0 +1,125 @@
+"""Command line: `flask --app wsgi serve | worker | db upgrade | staff …`."""
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from bot.store import upgrade_schema
+
+
+def _services(app: Flask):
+    return app.extensions["bot"]
+
+
+def _store(app: Flask):
+    """The store with its schema up to date (commands may run on a fresh database)."""
+    store = _services(app).store
+    upgrade_schema(store.engine)
+    return store
+
+
+def start_background(app: Flask) -> tuple:
+    """Start the worker and the scheduler in this process (exactly one process must do this)."""
+    from bot.scheduler import start_scheduler
+
+    services = _services(app)
+    services.worker.start()
+    return services.worker, start_scheduler(services)
+
+
+def register(app: Flask) -> None:
+    db = AppGroup("db", help="Database schema.")
+    staff = AppGroup("staff", help="Leaders and volunteers.")
+
+    @db.command("upgrade")
+    def db_upgrade():
+        """Apply schema migrations."""
+        upgrade_schema(_services(app).store.engine)
+        click.echo("Database schema is up to date.")
+
+    @app.cli.command("serve")
+    @click.option("--host", default=None, help="Address to listen on (default HOST or 127.0.0.1).")
+    @click.option("--port", default=None, type=int, help="Port (default PORT or 8080).")
+    def serve(host, port):
+        """Run web, worker and scheduler in one process (the sandbox, or a small deployment)."""
+        from werkzeug.serving import make_server
+
+        services = _services(app)
+        settings = services.settings
+        host, port = host or settings.host, port or settings.port
+        upgrade_schema(services.store.engine)
+        standin = None
+        if settings.sandbox:
+            from bot.sandbox.runner import start_sandbox_standin
+            standin = start_sandbox_standin(services, webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
+        worker, scheduler = start_background(app)
+        server = make_server(host, port, app, threaded=True)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        if settings.sandbox:
+            click.echo(f"SANDBOX MODE (no real Zalo). Open http://{shown}:{port}/sandbox")
+        click.echo(f"Webhook: http://{shown}:{port}/zalo/webhook  Health: http://{shown}:{port}/healthz")
+        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            scheduler.shutdown(wait=False)
+            worker.stop()
+            if standin is not None:
+                standin.shutdown()
+
+    @app.cli.command("worker")
+    def worker_command():
+        """Run the worker and the scheduler (production: exactly one such process)."""
+        upgrade_schema(_services(app).store.engine)
+        worker, scheduler = start_background(app)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        click.echo("Worker running; stop with Ctrl+C or SIGTERM.")
+        try:
+            while not stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+        scheduler.shutdown(wait=False)
+        worker.stop()
+
+    @staff.command("add")
+    @click.option("--zalo-id", required=True, help="The person's Zalo user id in this OA.")
+    @click.option("--name", required=True)
+    @click.option("--role", required=True, type=click.Choice(["leader", "volunteer"]))
+    def staff_add(zalo_id, name, role):
+        """Add a leader or volunteer (or change their name and role)."""
+        with _store(app).unit() as uow:
+            uow.staff.add(zalo_id.strip(), name.strip(), role)
+            uow.commit()
+        click.echo(f"Saved {role} {name} ({zalo_id}).")
+
+    @staff.command("list")
+    def staff_list():
+        """List leaders and volunteers."""
+        with _store(app).unit() as uow:
+            rows = uow.staff.list()
+        if not rows:
+            click.echo("No staff yet. Add one with: flask --app wsgi staff add --zalo-id ID --name NAME --role leader")
+        for row in rows:
+            click.echo(f"{row.role:<10} {row.zalo_id:<24} {row.name}")
+
+    @staff.command("remove")
+    @click.option("--zalo-id", required=True)
+    def staff_remove(zalo_id):
+        """Remove a staff member (they become an ordinary resident)."""
+        with _store(app).unit() as uow:
+            removed = uow.staff.remove(zalo_id.strip())
+            uow.commit()
+        if not removed:
+            raise click.ClickException(f"No staff member with Zalo id {zalo_id}.")
+        click.echo(f"Removed {zalo_id}.")
+
+    app.cli.add_command(db)
+    app.cli.add_command(staff)

@@ -1,0 +1,16 @@
+"""Follow and unfollow: keep the member's follower flag and greet newcomers."""
+from __future__ import annotations
+
+from bot.handlers.context import Context
+from bot.handlers.menu import welcome
+from bot.replies import Reply
+
+
+def on_follow(ctx: Context) -> list[Reply]:
+    ctx.uow.members.set_follower(ctx.user_id, True)
+    return welcome(ctx)
+
+
+def on_unfollow(ctx: Context) -> list[Reply]:
+    ctx.uow.members.set_follower(ctx.user_id, False)
+    return []

@@ -1,0 +1,43 @@
+"""Build the real adapters once: store, token manager, Zalo client, sender, worker."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from config import Settings
+from bot.sender import OutboxSender
+from bot.store import Store, make_engine
+from bot.worker import Worker
+from bot.zalo.client import ZaloClient, ZaloOAuth
+from bot.zalo.tokens import TokenManager
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    tokens: TokenManager
+    client: ZaloClient
+    sender: OutboxSender
+    _worker: Worker | None = field(default=None, repr=False)
+
+    @property
+    def worker(self) -> Worker:
+        """The worker, built on first use (web-only processes never start one)."""
+        if self._worker is None:
+            self._worker = Worker(self.store, self.sender, threads=self.settings.worker_threads,
+                                  poll_seconds=self.settings.worker_poll_seconds)
+        return self._worker
+
+    def wake_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
+
+
+def build_services(settings: Settings) -> Services:
+    store = Store(make_engine(settings.database_url), settings.oa_id)
+    oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
+    tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)
+    client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,
+                        buttons=settings.zalo_buttons)
+    return Services(settings=settings, store=store, tokens=tokens, client=client,
+                    sender=OutboxSender(store, client))

@@ -1,0 +1,147 @@
+"""The worker: process stored events (one at a time per user, users in parallel) and drain the outbox."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from bot import dispatch
+from bot.events import MalformedEvent, parse_event
+from bot.replies import to_payload
+from bot.sender import OutboxSender
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# The processing thread sends its own replies at once; the sweeper only takes them after this.
+SEND_GRACE = timedelta(seconds=30)
+
+
+class Worker:
+    def __init__(self, store: Store, sender: OutboxSender, threads: int = 8, poll_seconds: float = 0.05,
+                 sweep_seconds: float = 1.0):
+        self.store, self.sender = store, sender
+        self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._loops: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Recover what a previous run left half done, then start the loops."""
+        with self.store.unit() as uow:
+            events, messages = uow.events.requeue_stale(), uow.outbox.requeue_stale()
+            uow.commit()
+        if events or messages:
+            log.info("recovered %s events and %s outbox messages from the last run", events, messages)
+        for target, name in ((self._dispatch_loop, "dispatch"), (self._sweep_loop, "outbox-sweep")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._loops.append(thread)
+
+    def wake(self) -> None:
+        """Tell the dispatcher new events are waiting (same-process webhook)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._loops:
+            thread.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def dispatch_once(self) -> int:
+        """Start processing the next event of every idle user; return how many were started."""
+        with self._busy_lock:
+            free = self.threads - len(self._busy)
+            busy = set(self._busy)
+        if free <= 0:
+            return 0
+        started = 0
+        with self.store.unit() as uow:
+            heads = uow.events.pending_heads(busy, free)
+            claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id)]
+            uow.commit()
+        for event_id, lane in claimed:
+            with self._busy_lock:
+                self._busy.add(lane)
+            self._pool.submit(self._run, event_id, lane)
+            started += 1
+        return started
+
+    def process(self, event_id: int) -> None:
+        """Apply one claimed event and send its replies."""
+        with self.store.unit() as uow:
+            row = uow.events.get(event_id)
+            try:
+                event = parse_event(json.loads(row.raw))
+            except (ValueError, MalformedEvent) as exc:
+                uow.events.finish(event_id, "failed", f"unreadable: {exc}")
+                uow.commit()
+                return
+            status, replies = dispatch.handle(uow, event_id, event)
+            ids = [uow.outbox.add(reply.kind, to_payload(reply), user_id=event.user_id, event_id=event_id,
+                                  hold=SEND_GRACE).id for reply in replies]
+            uow.events.finish(event_id, status)
+            uow.commit()
+        self.sender.send_ids(ids)
+
+    def _run(self, event_id: int, lane: str) -> None:
+        try:
+            self.process(event_id)
+        except Exception as exc:  # noqa: BLE001 - one bad event must not stop the worker
+            log.exception("event %s failed", event_id)
+            self._release(event_id, f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._busy_lock:
+                self._busy.discard(lane)
+            self._wake.set()
+
+    def _release(self, event_id: int, error: str) -> None:
+        try:
+            with self.store.unit() as uow:
+                row = uow.events.get(event_id)
+                if row is not None:
+                    uow.events.release(row, error)
+                uow.commit()
+        except Exception:  # noqa: BLE001
+            log.exception("could not release event %s", event_id)
+
+    def _dispatch_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                started = self.dispatch_once()
+            except Exception:  # noqa: BLE001 - e.g. database restarting; try again shortly
+                log.exception("dispatch failed")
+                started = 0
+            if not started:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.wait(self.sweep_seconds):
+            try:
+                self.sender.sweep()
+            except Exception:  # noqa: BLE001
+                log.exception("outbox sweep failed")
+
+    def idle(self) -> bool:
+        """True when no event is pending or being processed (used by tests and the bench)."""
+        with self._busy_lock:
+            if self._busy:
+                return False
+        with self.store.unit() as uow:
+            return uow.events.count("pending") == 0 and uow.events.count("processing") == 0
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.idle():
+                return True
+            time.sleep(0.02)
+        return False
