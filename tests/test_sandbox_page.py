@@ -1,0 +1,194 @@
+"""The sandbox chat page: its JSON helpers through the Flask test client, and the whole page in a
+real headless Chromium talking to the bot on a real port and the Zalo stand-in on loopback."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from bot import create_app
+from bot.signature import verify
+from bot.store import upgrade_schema
+from tests.conftest import APP_ID, OA_ID, OA_SECRET, make_settings, start_bot
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "sandbox.png"
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+                        "0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
+
+
+@pytest.fixture
+def app(sqlite_url, standin, tmp_path):
+    app = create_app(make_settings(sqlite_url, standin.url).with_overrides(sandbox=True))
+    app.instance_path = str(tmp_path / "instance")  # uploads must not land in the project
+    upgrade_schema(app.extensions["bot"].store.engine)
+    yield app
+    app.extensions["bot"].store.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def sign(client, **fields):
+    return client.post("/sandbox/api/sign", json={"user_id": "resident-a", **fields})
+
+
+@pytest.mark.parametrize("fields", [
+    {"kind": "text", "text": "Xin chào, tôi là cư dân <b>A</b>"},
+    {"kind": "image", "image_url": "http://127.0.0.1/sandbox/uploads/x.png"},
+    {"kind": "location", "lat": 21.0285, "lng": 105.8542},
+    {"kind": "sticker"}, {"kind": "follow"}, {"kind": "unfollow"},
+])
+def test_signed_body_verifies_and_the_webhook_accepts_it(client, fields):
+    answer = sign(client, **fields)
+    assert answer.status_code == 200, answer.get_json()
+    raw, signature = answer.get_json()["body"].encode("utf-8"), answer.get_json()["signature"]
+    event = json.loads(raw)
+    assert event["app_id"] == APP_ID and OA_ID in json.dumps(event)
+    assert verify(APP_ID, raw, str(event["timestamp"]), OA_SECRET, signature)
+    headers = {"X-ZEvent-Signature": signature, "Content-Type": "application/json"}
+    posted = client.post("/zalo/webhook", data=raw, headers=headers)
+    assert posted.status_code == 200 and posted.get_json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("body, reason", [
+    ({"user_id": "resident-a", "kind": "voice"}, "kind"),
+    ({"user_id": "resident-a", "kind": "text"}, "text"),
+    ({"user_id": "resident-a", "kind": "text", "text": "   "}, "text"),
+    ({"user_id": "resident-a", "kind": "image", "image_url": "javascript:alert(1)"}, "image_url"),
+    ({"user_id": "resident-a", "kind": "location", "lat": 91, "lng": 0}, "lat"),
+    ({"user_id": "resident-a", "kind": "location", "lat": "21", "lng": 105}, "lat"),
+    ({"user_id": "resident a", "kind": "text", "text": "x"}, "user_id"),
+    ({"user_id": "", "kind": "follow"}, "user_id"),
+    ({"user_id": "x" * 65, "kind": "follow"}, "user_id"),
+    ({"user_id": "<script>", "kind": "follow"}, "user_id"),
+])
+def test_bad_sign_requests_are_400_with_a_reason(client, body, reason):
+    answer = client.post("/sandbox/api/sign", json=body)
+    assert answer.status_code == 400 and reason in answer.get_json()["error"]
+
+
+def test_upload_keeps_an_image_and_rejects_anything_else(client):
+    def upload(data: bytes):
+        return client.post("/sandbox/api/upload", data={"file": (io.BytesIO(data), "a.png")})
+
+    bad = upload(b"#!/bin/sh\necho hi")
+    assert bad.status_code == 400 and "JPG" in bad.get_json()["error"]
+    huge = upload(PNG_1PX + b"0" * 1_000_000)
+    assert huge.status_code == 400 and "1 MB" in huge.get_json()["error"]
+    assert client.post("/sandbox/api/upload", data={}).status_code == 400
+    good = upload(PNG_1PX)
+    url = good.get_json()["url"]
+    assert good.status_code == 200 and url.startswith("http://localhost/sandbox/uploads/")
+    assert client.get(url.removeprefix("http://localhost")).data == PNG_1PX
+    assert client.get("/sandbox/uploads/..%2Fsecret.png").status_code == 404
+
+
+def test_messages_come_from_the_standin_with_buttons_and_images(client, standin):
+    state = standin.state
+    send = "/v3.0/oa/message/cs"
+    state.record_message(send, {}, user_id="resident-a", text="Xin chào", buttons=["Một"])
+    image = {"message": {"attachment": {"payload": {"template_type": "media", "elements": [
+        {"media_type": "image", "url": "http://example.test/a.png"}]}}}}
+    state.record_message(send, image, user_id="resident-a")
+    state.record_message(send, {}, user_id="resident-b", text="Không phải A")
+    first = client.get("/sandbox/api/messages?user_id=resident-a&after=0").get_json()["messages"]
+    assert first == [{"id": 1, "text": "Xin chào", "buttons": ["Một"]},
+                     {"id": 2, "text": "", "buttons": [], "image_url": "http://example.test/a.png"}]
+    assert client.get("/sandbox/api/messages?user_id=resident-a&after=2").get_json() == {"messages": []}
+    assert client.get("/sandbox/api/messages?user_id=a b&after=0").status_code == 400
+    assert client.get("/sandbox/api/messages?user_id=a&after=-1").status_code == 400
+
+
+def test_page_has_banner_and_strict_content_security_policy(client):
+    page = client.get("/sandbox")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert 'id="sandbox-banner"' in html and "CHẾ ĐỘ THỬ NGHIỆM (sandbox) — không kết nối Zalo thật" in html
+    assert client.get("/sandbox/static/sandbox.js").status_code == 200
+
+
+# --- the real browser ---------------------------------------------------------------------------
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing "
+                        "(apt-get install chromium chromium-driver)")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="sandbox-chromium-")
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1000,1000",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def sandbox_bot(sqlite_url, standin):
+    settings = make_settings(sqlite_url, standin.url).with_overrides(sandbox=True)
+    running, stop = start_bot(settings, standin)
+    standin.state.webhook_url = running.url + "/zalo/webhook"
+    standin.state.oa_secret_key = OA_SECRET
+    yield running
+    stop()
+
+
+def test_a_resident_chats_with_the_bot_in_a_real_browser(browser, sandbox_bot):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    browser.get(sandbox_bot.url + "/sandbox")
+    banner = browser.find_element(By.ID, "sandbox-banner").text
+    assert "CHẾ ĐỘ THỬ NGHIỆM (sandbox) — không kết nối Zalo thật" in banner
+    assert browser.find_element(By.ID, "user-id").get_attribute("value") == "resident-a"
+
+    def me_bubbles():
+        return [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".bubble.me")]
+
+    browser.find_element(By.ID, "message-input").send_keys("xin chào")
+    browser.find_element(By.ID, "send-button").click()
+    def bot_bubbles():
+        return [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".bubble.bot")]
+
+    wait.until(lambda d: any("Tổ dân phố điện tử" in text for text in bot_bubbles()))
+    buttons = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".bot-button"))
+    title = buttons[0].text
+    assert title == "Thủ tục hành chính"
+    buttons[0].click()
+    wait.until(lambda d: len(me_bubbles()) == 2 and me_bubbles()[1].startswith(title))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".bot-button")) >= 2 * len(buttons))
+
+    attack = "<script>alert(1)</script>"
+    box = browser.find_element(By.ID, "message-input")
+    box.send_keys(attack + "\n")  # Enter sends
+    wait.until(lambda d: len(me_bubbles()) == 3)
+    assert me_bubbles()[2].startswith(attack)
+    assert box.get_attribute("value") == ""
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text
+    wait.until(lambda d: len(bot_bubbles()) >= 6)  # each message got a welcome and the menu
+    browser.execute_script("const me = document.querySelectorAll('.bubble.me');"
+                           "me[me.length - 1].scrollIntoView();")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOT))
