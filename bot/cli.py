@@ -1,7 +1,9 @@
 """Command line: `flask --app wsgi serve | worker | db upgrade | staff …`."""
 from __future__ import annotations
 
+import logging
 import signal
+import sys
 import threading
 
 import click
@@ -33,6 +35,7 @@ def start_background(app: Flask) -> tuple:
 
 def register(app: Flask) -> None:
     db = AppGroup("db", help="Database schema.")
+    requests_group = AppGroup("requests", help="Requests residents submitted.")
     staff = AppGroup("staff", help="Leaders and volunteers.")
 
     @db.command("upgrade")
@@ -57,6 +60,7 @@ def register(app: Flask) -> None:
             from bot.sandbox.runner import start_sandbox_standin
             standin = start_sandbox_standin(services, webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
         worker, scheduler = start_background(app)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # access lines carry user ids
         server = make_server(host, port, app, threaded=True)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         if settings.sandbox:
@@ -121,5 +125,15 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"No staff member with Zalo id {zalo_id}.")
         click.echo(f"Removed {zalo_id}.")
 
+    @requests_group.command("export")
+    def requests_export():
+        """Print every request as CSV (UTF-8): code, procedure, status, channel, time, resident, answers."""
+        from bot.exports import write_requests_csv
+
+        services = _services(app)
+        with _store(app).unit() as uow:
+            write_requests_csv(sys.stdout, uow, services.runtime.catalog)
+
     app.cli.add_command(db)
+    app.cli.add_command(requests_group)
     app.cli.add_command(staff)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.events import InboundEvent
-from bot.handlers import follow, messages
-from bot.handlers.context import Context
+from bot.handlers import conversation, follow
+from bot.handlers.context import Context, Runtime
 from bot.replies import Reply
 from bot.store import UnitOfWork
 
@@ -14,14 +14,11 @@ Handler = Callable[[Context], list[Reply]]
 HANDLERS: dict[str, Handler] = {
     "follow": follow.on_follow,
     "unfollow": follow.on_unfollow,
-    "user_send_text": messages.on_text,
-    "user_click_chatnow": messages.on_text,
+    "user_click_chatnow": follow.on_chat_now,
 }
-MEDIA_EVENTS = {"user_send_image", "user_send_sticker", "user_send_gif", "user_send_audio", "user_send_video",
-                "user_send_file", "user_send_link", "user_send_location", "user_send_business_card"}
 
 
-def handle(uow: UnitOfWork, event_id: int, event: InboundEvent) -> tuple[str, list[Reply]]:
+def handle(uow: UnitOfWork, event_id: int, event: InboundEvent, runtime: Runtime) -> tuple[str, list[Reply]]:
     """Apply an event's effects; return the event's final status and the replies to send."""
     if event.is_receipt or event.user_id is None:
         return ("done" if event.is_receipt else "ignored"), []
@@ -31,8 +28,8 @@ def handle(uow: UnitOfWork, event_id: int, event: InboundEvent) -> tuple[str, li
         return "done", []
     if event.is_interaction:
         uow.members.record_interaction(event.user_id, event.at)
-    handler = HANDLERS.get(event.name) or (messages.on_media if event.name in MEDIA_EVENTS else None)
+    handler = HANDLERS.get(event.name) or (conversation.on_message if event.name.startswith("user_send_") else None)
     if handler is None:
         return "ignored", []
-    ctx = Context(uow=uow, event=event, event_id=event_id, role=uow.staff.role_of(event.user_id))
+    ctx = Context(uow=uow, event=event, event_id=event_id, role=uow.staff.role_of(event.user_id), runtime=runtime)
     return "done", handler(ctx)

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from functools import partial
 
 from config import Settings
+from bot import dispatch
+from bot.flows.catalog import load_catalog
+from bot.handlers.context import Runtime
 from bot.sender import OutboxSender
 from bot.store import Store, make_engine
 from bot.worker import Worker
@@ -18,13 +24,15 @@ class Services:
     tokens: TokenManager
     client: ZaloClient
     sender: OutboxSender
+    runtime: Runtime
     _worker: Worker | None = field(default=None, repr=False)
 
     @property
     def worker(self) -> Worker:
         """The worker, built on first use (web-only processes never start one)."""
         if self._worker is None:
-            self._worker = Worker(self.store, self.sender, threads=self.settings.worker_threads,
+            handle = partial(dispatch.handle, runtime=self.runtime)
+            self._worker = Worker(self.store, self.sender, handle, threads=self.settings.worker_threads,
                                   poll_seconds=self.settings.worker_poll_seconds)
         return self._worker
 
@@ -34,10 +42,13 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
+    """Wire the real adapters; procedure files are checked here, so bad ones stop the start."""
+    runtime = Runtime(catalog=load_catalog(settings.config_dir),
+                      idle=timedelta(minutes=settings.conversation_timeout_minutes))
     store = Store(make_engine(settings.database_url), settings.oa_id)
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,
                         buttons=settings.zalo_buttons)
     return Services(settings=settings, store=store, tokens=tokens, client=client,
-                    sender=OutboxSender(store, client))
+                    sender=OutboxSender(store, client), runtime=runtime)

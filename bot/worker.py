@@ -7,8 +7,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Callable
 
-from bot import dispatch
 from bot.events import MalformedEvent, parse_event
 from bot.replies import to_payload
 from bot.sender import OutboxSender
@@ -21,9 +21,10 @@ SEND_GRACE = timedelta(seconds=30)
 
 
 class Worker:
-    def __init__(self, store: Store, sender: OutboxSender, threads: int = 8, poll_seconds: float = 0.05,
-                 sweep_seconds: float = 1.0):
-        self.store, self.sender = store, sender
+    def __init__(self, store: Store, sender: OutboxSender, handle: Callable, threads: int = 8,
+                 poll_seconds: float = 0.05, sweep_seconds: float = 1.0):
+        """`handle(uow, event_id, event)` applies one event and returns (status, replies)."""
+        self.store, self.sender, self.handle = store, sender, handle
         self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[str] = set()
@@ -84,7 +85,7 @@ class Worker:
                 uow.events.finish(event_id, "failed", f"unreadable: {exc}")
                 uow.commit()
                 return
-            status, replies = dispatch.handle(uow, event_id, event)
+            status, replies = self.handle(uow, event_id, event)
             ids = [uow.outbox.add(reply.kind, to_payload(reply), user_id=event.user_id, event_id=event_id,
                                   hold=SEND_GRACE).id for reply in replies]
             uow.events.finish(event_id, status)
@@ -131,12 +132,13 @@ class Worker:
                 log.exception("outbox sweep failed")
 
     def idle(self) -> bool:
-        """True when no event is pending or being processed (used by tests and the bench)."""
+        """True when no event waits or runs and no reply waits to go out now (tests and the bench)."""
         with self._busy_lock:
             if self._busy:
                 return False
         with self.store.unit() as uow:
-            return uow.events.count("pending") == 0 and uow.events.count("processing") == 0
+            return (uow.events.count("pending") == 0 and uow.events.count("processing") == 0
+                    and uow.outbox.unsent_now() == 0)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout

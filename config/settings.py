@@ -53,6 +53,8 @@ class Settings:
     worker_threads: int = 8
     worker_poll_seconds: float = 0.05
     max_body_bytes: int = 1024 * 1024
+    config_dir: Path = PROJECT_ROOT / "config"
+    conversation_timeout_minutes: int = 30
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -83,6 +85,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
         worker_threads=int(get("WORKER_THREADS", "8")),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
+        config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
+        conversation_timeout_minutes=int(get("CONVERSATION_TIMEOUT_MINUTES", "30")),
     )
     if sandbox:
         if has_credentials:

@@ -1,10 +1,23 @@
-"""What every handler receives: the unit of work, the event and who sent it."""
+"""What every handler receives: the unit of work, the event, who sent it, and the runtime config."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
 
 from bot.events import InboundEvent
+from bot.flows.catalog import Catalog
 from bot.store import UnitOfWork
+from bot.store.models import utcnow
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What handlers need beyond the event: loaded config and the clock (tests move it)."""
+
+    catalog: Catalog
+    idle: timedelta = timedelta(minutes=30)
+    clock: Callable[[], datetime] = field(default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -13,10 +26,15 @@ class Context:
     event: InboundEvent
     event_id: int
     role: str | None  # 'leader', 'volunteer' or None for a resident
+    runtime: Runtime
 
     @property
     def user_id(self) -> str:
         return self.event.user_id or ""
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.runtime.catalog
 
     @property
     def is_staff(self) -> bool:

@@ -11,6 +11,11 @@ def on_follow(ctx: Context) -> list[Reply]:
     return welcome(ctx)
 
 
+def on_chat_now(ctx: Context) -> list[Reply]:
+    """The resident tapped «Nhắn tin» on the OA profile: the menu, unless a conversation is under way."""
+    return [] if ctx.uow.conversations.get(ctx.user_id) else welcome(ctx)
+
+
 def on_unfollow(ctx: Context) -> list[Reply]:
     ctx.uow.members.set_follower(ctx.user_id, False)
     return []

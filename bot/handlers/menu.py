@@ -1,22 +1,13 @@
-"""The main menu and the answers that fall back to it."""
+"""Greeting new followers with the main menu."""
 from __future__ import annotations
 
 from bot import texts
+from bot.flows import render
 from bot.handlers.context import Context
-from bot.replies import Choices, Reply, Text
-
-MENU_OPTIONS = ("Thủ tục hành chính", "Phản ánh, kiến nghị", "Đặt lịch hỗ trợ", "Gặp cán bộ")
-
-
-def main_menu() -> Choices:
-    return Choices(texts.MENU_TITLE, MENU_OPTIONS)
+from bot.replies import Reply, Text
 
 
 def welcome(ctx: Context) -> list[Reply]:
-    """Greet a new follower (or anyone saying hello) and show the menu."""
-    return [Text(texts.WELCOME), main_menu()]
-
-
-def unsupported(ctx: Context) -> list[Reply]:
-    """Stickers, voice, files and the like outside a question: a polite word and the menu."""
-    return [Text(texts.UNSUPPORTED), main_menu()]
+    """Greet and show the menu; a number typed next picks from it."""
+    ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+    return [Text(texts.WELCOME), render.main_menu(ctx.catalog)]

@@ -9,9 +9,11 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.conversations import ConversationRepository
 from bot.store.events import EventRepository
 from bot.store.members import MemberRepository
 from bot.store.outbox import OutboxRepository
+from bot.store.requests import RequestRepository
 from bot.store.staff import StaffRepository
 from bot.store.tokens import TokenRepository
 
@@ -60,6 +62,8 @@ class UnitOfWork:
         self.members = MemberRepository(session, oa_id)
         self.tokens = TokenRepository(session, oa_id)
         self.staff = StaffRepository(session, oa_id)
+        self.conversations = ConversationRepository(session, oa_id)
+        self.requests = RequestRepository(session, oa_id)
 
     def commit(self) -> None:
         self.session.commit()

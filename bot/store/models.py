@@ -130,3 +130,49 @@ class StaffReply(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     event_id: Mapped[int | None] = mapped_column(Id, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Conversation(Base):
+    """Where a user is in a guided conversation; saved on every step so a restart loses nothing."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("oa_id", "user_id", name="uq_conversations_user"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ServiceRequest(Base):
+    """A submitted procedure, report, handoff or appointment: what the leader counts and follows up."""
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        UniqueConstraint("oa_id", "code", name="uq_requests_code"),
+        Index("ix_requests_created", "oa_id", "created_at"),
+        Index("ix_requests_user", "oa_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="moi")
+    channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    answers: Mapped[str] = mapped_column(Text, default="{}")
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Counter(Base):
+    """The last number handed out per reference-code prefix (KS-0042)."""
+
+    __tablename__ = "counters"
+
+    oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

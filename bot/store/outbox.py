@@ -112,6 +112,13 @@ class OutboxRepository:
         self.session.add(StaffReply(oa_id=self.oa_id, user_id=user_id, msg_id=msg_id, text=text,
                                     event_id=event_id, at=utcnow()))
 
+    def unsent_now(self) -> int:
+        """Messages being sent, or queued and not waiting for a later retry."""
+        return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.oa_id == self.oa_id,
+            or_(OutboxMessage.status == "sending",
+                (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))) or 0
+
     def counts(self) -> dict[str, int]:
         rows = self.session.execute(select(OutboxMessage.status, func.count())
                                     .where(OutboxMessage.oa_id == self.oa_id)

@@ -1,0 +1,138 @@
+"""Read and check one answer for a step type. Pure: (step, input, today) → value or the problem."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.flows.procedures import Step
+from bot.flows.text import normalize, similar_phrase, similar_word
+
+YES = {"co", "1", "dung", "u", "uh", "um", "vang", "da", "roi", "da roi", "co a", "dung roi", "phai", "ok",
+       "dong y", "duoc", "yes", "co roi", "vang a", "da co"}
+NO = {"khong", "2", "chua", "khong co", "chua co", "khong phai", "no", "khong a", "chua a", "sai"}
+SKIP = {"bo qua", "khong co", "khong biet", "chua co", "skip", "bo"}
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the resident sent for a question."""
+
+    kind: str = "text"  # text | image | location | other
+    text: str = ""
+    url: str = ""
+    lat: str = ""
+    lng: str = ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    value: str | None = None
+    problem: str | None = None  # key of texts.ANSWER_PROBLEMS
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def check(step: Step, given: Given, today: date) -> Checked:
+    """Validate an answer for `step`; return the stored value or a problem key."""
+    if step.type == "photo":
+        return Checked(given.url) if given.kind == "image" and given.url else Checked(problem="photo")
+    if step.type == "location":
+        if given.kind == "location" and given.lat and given.lng:
+            return Checked(f"{given.lat},{given.lng}")
+        return _address(given.text) if given.kind == "text" else Checked(problem="location")
+    if given.kind != "text" or not given.text.strip():
+        return Checked(problem="need_text")
+    reader = READERS[step.type]
+    return reader(step, given.text.strip(), today)
+
+
+def is_skip(text: str) -> bool:
+    return normalize(text) in SKIP
+
+
+def _text(step: Step, text: str, today: date) -> Checked:
+    return Checked(text) if 2 <= len(text) <= 1000 else Checked(problem="text")
+
+
+def _name(step: Step, text: str, today: date) -> Checked:
+    words = text.split()
+    if not 2 <= len(words) <= 7 or not all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
+        return Checked(problem="name")
+    return Checked(" ".join(w[:1].upper() + w[1:].lower() for w in words))
+
+
+def _address(text: str) -> Checked:
+    cleaned = " ".join(text.split())
+    return Checked(cleaned) if 5 <= len(cleaned) <= 300 and len(cleaned.split()) >= 2 else Checked(problem="address")
+
+
+def _phone(step: Step, text: str, today: date) -> Checked:
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if re.fullmatch(r"0[35789]\d{8}", digits) or re.fullmatch(r"02\d{9}", digits):
+        return Checked(digits)
+    return Checked(problem="phone")
+
+
+def _cccd(step: Step, text: str, today: date) -> Checked:
+    digits = re.sub(r"[\s.\-]", "", text)
+    return Checked(digits) if re.fullmatch(r"0\d{11}", digits) else Checked(problem="cccd")
+
+
+def _number(step: Step, text: str, today: date) -> Checked:
+    digits = re.sub(r"[\s.,]", "", text)
+    return Checked(str(int(digits))) if digits.isdigit() and len(digits) <= 9 else Checked(problem="number")
+
+
+def _yesno(step: Step, text: str, today: date) -> Checked:
+    said = normalize(text)
+    if said in YES or (said.startswith("co ") and len(said) < 12):
+        return Checked("Có")
+    if said in NO or said.startswith(("khong ", "chua ")):
+        return Checked("Không")
+    return Checked(problem="yesno")
+
+
+def pick_option(text: str, options: tuple[str, ...] | list[str]) -> int | None:
+    """Index of the option a resident chose by number, by its words or by a button; None if unclear."""
+    said = normalize(text)
+    number = said[3:] if said.startswith("so ") else said
+    if number.isdigit():
+        return int(number) - 1 if 1 <= int(number) <= len(options) else None
+    normalized = [normalize(o) for o in options]
+    for index, option in enumerate(normalized):
+        if said == option or similar_phrase(said, option):
+            return index
+    # Words found in exactly one option ("trai", "nha van hoa") pick that option.
+    hits = [i for i, option in enumerate(normalized)
+            if said and (f" {said} " in f" {option} " or all(any(similar_word(w, o) for o in option.split())
+                                                             for w in said.split()))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _choice(step: Step, text: str, today: date) -> Checked:
+    index = pick_option(text, step.choices)
+    return Checked(step.choices[index]) if index is not None else Checked(problem="choice")
+
+
+def _date(step: Step, text: str, today: date) -> Checked:
+    from bot.flows.dates import parse_date
+
+    day = parse_date(text, today)
+    if day is None:
+        return Checked(problem="date")
+    if step.when == "past" and day > today:
+        return Checked(problem="date_future")
+    if step.when == "future" and day < today:
+        return Checked(problem="date_past")
+    return Checked(day.strftime("%d/%m/%Y"))
+
+
+READERS = {"text": _text, "name": _name, "address": lambda s, t, d: _address(t), "phone": _phone,
+           "cccd": _cccd, "number": _number, "yesno": _yesno, "choice": _choice, "date": _date}

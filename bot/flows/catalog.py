@@ -1,0 +1,71 @@
+"""Everything a conversation reads from config/: procedures, the main menu, the neighborhood's facts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.flows.intents import HUMAN, IntentMatcher
+from bot.flows.procedures import Procedure, ProcedureFileError, load_procedures
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    targets: tuple[str, ...]  # procedure ids, or "ho_tro" (a person)
+
+
+@dataclass(frozen=True)
+class Neighborhood:
+    name: str
+    community_house: str
+    hours: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    procedures: dict[str, Procedure]
+    menu: tuple[MenuItem, ...]
+    neighborhood: Neighborhood
+    matcher: IntentMatcher
+
+    def title_of(self, target: str) -> str:
+        from bot import texts
+        return texts.HUMAN_OPTION if target == HUMAN else self.procedures[target].menu_title
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProcedureFileError(path, None, f"cannot read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProcedureFileError(path, None, "must be a mapping")
+    return data
+
+
+def _menu(path: Path, procedures: dict[str, Procedure]) -> tuple[MenuItem, ...]:
+    items = []
+    for number, raw in enumerate(_read(path).get("items") or [], start=1):
+        targets = tuple(raw.get("options") or [raw.get("procedure")]) if isinstance(raw, dict) else ()
+        unknown = [t for t in targets if t != HUMAN and t not in procedures]
+        if not isinstance(raw, dict) or not raw.get("title") or not targets or unknown:
+            raise ProcedureFileError(path, None, f"menu item {number} needs a title and known procedures {unknown}")
+        items.append(MenuItem(str(raw["title"]), targets))
+    if not 1 <= len(items) <= 5:
+        raise ProcedureFileError(path, None, "the menu needs 1 to 5 items")
+    return tuple(items)
+
+
+def load_catalog(config_dir: Path) -> Catalog:
+    """Load and check config/; raise ProcedureFileError naming the file and line on any problem."""
+    procedures = load_procedures(config_dir / "procedures")
+    hood = _read(config_dir / "neighborhood.yaml")
+    missing = [k for k in ("name", "community_house", "hours", "phone") if not hood.get(k)]
+    if missing:
+        raise ProcedureFileError(config_dir / "neighborhood.yaml", None, f"missing: {', '.join(missing)}")
+    neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")})
+    matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()})
+    return Catalog(procedures, _menu(config_dir / "menu.yaml", procedures), neighborhood, matcher)

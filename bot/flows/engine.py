@@ -1,0 +1,308 @@
+"""The conversation engine. Pure: (catalog, state, what the resident sent, time) → new state, replies,
+effects. It stores nothing and sends nothing; the conversation handler does both."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot import texts
+from bot.flows import render
+from bot.flows.answers import Given, check, is_skip, pick_option
+from bot.flows.catalog import Catalog
+from bot.flows.intents import HUMAN, command_of
+from bot.flows.text import normalize
+from bot.replies import Choices, Reply, Text
+
+IN_PROCEDURE = {"consent", "ask", "offer_human", "channel", "summary", "edit"}
+SUBMIT_WORDS = {"1", "gui", "gui di", "dong y", "co", "ok", "xac nhan", "dung", "dung roi", "duoc", "so 1"}
+EDIT_WORDS = {"2", "sua", "sua lai", "chinh sua", "so 2", "sai"}
+MAX_WRONG = 3
+
+
+@dataclass(frozen=True)
+class Submit:
+    procedure_id: str
+    answers: dict
+    channel: str
+
+
+@dataclass(frozen=True)
+class AskHuman:
+    procedure_id: str | None
+    answers: dict
+
+
+@dataclass
+class Outcome:
+    state: dict
+    replies: list[Reply] = field(default_factory=list)
+    effects: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Moment:
+    now: datetime  # UTC, naive
+    today: date  # the resident's calendar day (Asia/Ho_Chi_Minh)
+
+
+def respond(catalog: Catalog, state: dict | None, given: Given, at: Moment,
+            idle: timedelta = timedelta(minutes=30)) -> Outcome:
+    """Answer one message: expiry first, then commands, then whatever the current mode expects."""
+    state = dict(state or {})
+    mode = state.get("mode")
+    if mode in IN_PROCEDURE and _expired(state, at.now, idle):
+        outcome = _offer_resume(catalog, state)
+    elif given.kind == "text" and not _is_offered(state, given.text) and (command := command_of(given.text)):
+        outcome = COMMANDS[command](catalog, state, at)
+    else:
+        outcome = MODES.get(mode, _idle)(catalog, state, given, at)
+    outcome.state["updated_at"] = at.now.isoformat()
+    return outcome
+
+
+def prompt(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
+    """The question the conversation is waiting on, again (for «nhắc lại» and after a resume)."""
+    mode, procedure = state.get("mode"), catalog.procedures.get(state.get("procedure", ""))
+    if procedure is None or mode not in IN_PROCEDURE:
+        return [render.main_menu(catalog)]
+    if mode == "consent":
+        return [render.consent_question()]
+    if mode == "ask":
+        return [render.question(procedure.steps[state["index"]])]
+    if mode == "offer_human":
+        return [Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)]
+    if mode == "channel":
+        return [render.channel_question()]
+    if mode == "edit":
+        return [render.edit_question(procedure)]
+    return [render.summary(procedure, state["answers"], state.get("channel"))]
+
+
+def _is_offered(state: dict, text: str) -> bool:
+    """The words are one of the options on screen (e.g. «Làm lại»), so they are not a command."""
+    offered = {"resume": texts.RESUME_OPTIONS, "summary": texts.SUMMARY_OPTIONS,
+               "offer_human": texts.OFFER_HUMAN_OPTIONS, "consent": texts.CONSENT_OPTIONS}.get(state.get("mode"), ())
+    return normalize(text) in {normalize(option) for option in offered}
+
+
+def _expired(state: dict, now: datetime, idle: timedelta) -> bool:
+    try:
+        return now - datetime.fromisoformat(state["updated_at"]) > idle
+    except (KeyError, ValueError):
+        return False
+
+
+def _menu(catalog: Catalog, *before: Reply) -> Outcome:
+    return Outcome({"mode": "menu"}, [*before, render.main_menu(catalog)])
+
+
+# --- outside a procedure ----------------------------------------------------------------------
+def _idle(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    if given.kind != "text":
+        return _menu(catalog, Text(texts.UNSUPPORTED))
+    picked = _picked_target(catalog, state, given.text)
+    if picked is not None:
+        return picked if isinstance(picked, Outcome) else _start_target(catalog, picked, at)
+    intent = catalog.matcher.match(given.text)
+    if intent.kind == "procedure":
+        return _start(catalog, intent.ids[0], at)
+    if intent.kind == "human":
+        return _ask_human(state)
+    if intent.kind == "ambiguous":
+        return Outcome({"mode": "choose", "options": list(intent.ids)},
+                       [render.targets_menu(catalog, texts.WHICH_ONE, intent.ids)])
+    if intent.kind == "menu":
+        return _menu(catalog, Text(texts.WELCOME))
+    return _menu(catalog, Text(texts.NOT_UNDERSTOOD))
+
+
+def _picked_target(catalog: Catalog, state: dict, text: str):
+    """A number or title chosen from the menu or list last shown: a target id, a submenu, or None."""
+    if state.get("mode") == "choose":
+        targets = state.get("options") or []
+        index = pick_option(text, [catalog.title_of(t) for t in targets])
+        return targets[index] if index is not None else None
+    if state.get("mode") == "menu":
+        index = pick_option(text, [item.title for item in catalog.menu])
+        if index is None:
+            return None
+        item = catalog.menu[index]
+        if len(item.targets) == 1:
+            return item.targets[0]
+        return Outcome({"mode": "choose", "options": list(item.targets)},
+                       [render.targets_menu(catalog, texts.SUBMENU, item.targets)])
+    return None
+
+
+def _start_target(catalog: Catalog, target: str, at: Moment) -> Outcome:
+    return _ask_human({}) if target == HUMAN else _start(catalog, target, at)
+
+
+def _start(catalog: Catalog, procedure_id: str, at: Moment) -> Outcome:
+    """Say what the procedure is and what it needs, then ask consent before any personal question."""
+    procedure = catalog.procedures[procedure_id]
+    state = {"mode": "consent", "procedure": procedure_id, "index": 0, "answers": {}, "errors": 0}
+    return Outcome(state, [*render.introduction(procedure, at.today), render.consent_question()])
+
+
+def _ask_human(state: dict) -> Outcome:
+    return Outcome({"mode": "menu"}, [], [AskHuman(state.get("procedure"), dict(state.get("answers") or {}))])
+
+
+# --- inside a procedure --------------------------------------------------------------------------
+def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    choice = pick_option(given.text, texts.CONSENT_OPTIONS) if given.kind == "text" else None
+    if choice is None and given.kind == "text":
+        choice = {"co": 0, "khong": 1}.get(normalize(given.text).split(" ")[0])
+    if choice == 0:
+        procedure = catalog.procedures[state["procedure"]]
+        state.update(mode="ask", index=0, errors=0, consent_at=at.now.isoformat())
+        return Outcome(state, [render.question(procedure.steps[0])])
+    if choice == 1:
+        procedure = catalog.procedures[state["procedure"]]
+        return _menu(catalog, Text(texts.NO_CONSENT), *render.self_service(procedure))
+    return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.consent_question()])
+
+
+def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    procedure = catalog.procedures[state["procedure"]]
+    step = procedure.steps[state["index"]]
+    if step.optional and given.kind == "text" and is_skip(given.text):
+        value = ""
+    else:
+        checked = check(step, given, at.today)
+        if not checked.ok:
+            return _wrong(state, step, checked.problem, at)
+        value = checked.value
+    state["answers"] = {**state.get("answers", {}), step.field: value}
+    state["errors"] = 0
+    note = step.notes.get("yes" if value == "Có" else "no" if value == "Không" else value)
+    return _advance(catalog, state, [Text(note)] if note else [])
+
+
+def _wrong(state: dict, step, problem: str, at: Moment) -> Outcome:
+    state["errors"] = state.get("errors", 0) + 1
+    if state["errors"] >= MAX_WRONG:
+        state["mode"] = "offer_human"
+        return Outcome(state, [Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)])
+    example = (at.today + timedelta(days=7)).strftime("%d/%m/%Y")
+    return Outcome(state, [Text(texts.ANSWER_PROBLEMS[problem].format(example=example)), render.question(step)])
+
+
+def _advance(catalog: Catalog, state: dict, replies: list[Reply]) -> Outcome:
+    procedure = catalog.procedures[state["procedure"]]
+    if not state.pop("editing", False) and state["index"] + 1 < len(procedure.steps):
+        state["index"] += 1
+        return Outcome(state, [*replies, render.question(procedure.steps[state["index"]])])
+    channel = _channel_of(procedure, state["answers"])
+    if channel is None and not state.get("channel"):
+        state["mode"] = "channel"
+        return Outcome(state, [*replies, render.channel_question()])
+    state["channel"] = state.get("channel") or channel
+    state["mode"] = "summary"
+    return Outcome(state, [*replies, render.summary(procedure, state["answers"], state["channel"])])
+
+
+def _channel_of(procedure, answers: dict) -> str | None:
+    """The channel a procedure fixes or derives from an answer; None when the resident must choose."""
+    if procedure.channel_from:
+        said = normalize(answers.get(procedure.channel_from) or "")
+        return "nha_van_hoa" if "van hoa" in said else "tai_nha"
+    return None if procedure.channel == "ask" else procedure.channel
+
+
+def _channel(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    index = pick_option(given.text, texts.CHANNEL_OPTIONS) if given.kind == "text" else None
+    if index is None:
+        return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.channel_question()])
+    state.update(channel=("online", "nha_van_hoa", "tai_nha")[index], mode="summary")
+    return Outcome(state, prompt(catalog, state, at))
+
+
+def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    said = normalize(given.text) if given.kind == "text" else ""
+    if said in SUBMIT_WORDS:
+        effect = Submit(state["procedure"], dict(state["answers"]), state.get("channel") or "online")
+        return Outcome({"mode": "menu"}, [], [effect])
+    if said in EDIT_WORDS:
+        state["mode"] = "edit"
+        return Outcome(state, [render.edit_question(catalog.procedures[state["procedure"]])])
+    return Outcome(state, [Text(texts.PLEASE_CHOOSE), *prompt(catalog, state, at)])
+
+
+def _edit(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    procedure = catalog.procedures[state["procedure"]]
+    index = pick_option(given.text, [s.label for s in procedure.steps]) if given.kind == "text" else None
+    if index is None:
+        return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure)])
+    state.update(mode="ask", index=index, editing=True, errors=0)
+    return Outcome(state, [render.question(procedure.steps[index])])
+
+
+def _offer_human(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    index = pick_option(given.text, texts.OFFER_HUMAN_OPTIONS) if given.kind == "text" else None
+    if index == 0:
+        return _ask_human(state)
+    if index == 1:
+        state.update(mode="ask", errors=0)
+        return Outcome(state, prompt(catalog, state, at))
+    return Outcome(state, [Text(texts.PLEASE_CHOOSE), Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)])
+
+
+def _offer_resume(catalog: Catalog, state: dict) -> Outcome:
+    title = catalog.procedures[state["procedure"]].title
+    saved = {k: v for k, v in state.items() if k != "updated_at"}
+    return Outcome({"mode": "resume", "saved": saved, "procedure": state["procedure"]},
+                   [Choices(texts.RESUME.format(title=title), texts.RESUME_OPTIONS)])
+
+
+def _resume(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    index = pick_option(given.text, texts.RESUME_OPTIONS) if given.kind == "text" else None
+    saved = dict(state.get("saved") or {})
+    if index == 0 and saved:
+        return Outcome(saved, prompt(catalog, saved, at))
+    if index == 1 and saved:
+        if saved.get("consent_at"):
+            restarted = {**saved, "mode": "ask", "index": 0, "answers": {}, "errors": 0}
+            restarted.pop("channel", None)
+            return Outcome(restarted, prompt(catalog, restarted, at))
+        return _start(catalog, saved["procedure"], at)
+    if given.kind == "text" and catalog.matcher.match(given.text).kind in ("procedure", "human"):
+        return _idle(catalog, {}, given, at)
+    title = catalog.procedures[state["procedure"]].title
+    return Outcome(state, [Choices(texts.RESUME.format(title=title), texts.RESUME_OPTIONS)])
+
+
+# --- commands (checked before the step's own handling) ------------------------------------------
+def _cancel(catalog: Catalog, state: dict, at: Moment) -> Outcome:
+    if state.get("mode") in IN_PROCEDURE or state.get("mode") == "resume":
+        return _menu(catalog, Text(texts.CANCELLED))
+    return _menu(catalog)
+
+
+def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
+    mode = state.get("mode")
+    if mode not in IN_PROCEDURE or mode == "consent":
+        return _menu(catalog)
+    procedure = catalog.procedures[state["procedure"]]
+    if mode == "ask" and state.get("index", 0) == 0 and not state.get("editing"):
+        return Outcome(state, [Text(texts.NOTHING_TO_GO_BACK), render.question(procedure.steps[0])])
+    if mode == "ask" and not state.get("editing"):
+        state["index"] -= 1
+    elif mode in ("channel", "summary", "edit"):
+        state["index"] = len(procedure.steps) - 1
+        state.pop("channel", None)  # asked again (or derived again) after the last question
+    state.update(mode="ask", errors=0)
+    state.pop("editing", None)
+    return Outcome(state, [render.question(procedure.steps[state["index"]])])
+
+
+def _repeat(catalog: Catalog, state: dict, at: Moment) -> Outcome:
+    return Outcome(state, prompt(catalog, state, at))
+
+
+COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
+            "menu": lambda catalog, state, at: _menu(catalog),
+            "human": lambda catalog, state, at: _ask_human(state)}
+MODES = {"consent": _consent, "ask": _ask, "channel": _channel, "summary": _summary, "edit": _edit,
+         "offer_human": _offer_human, "resume": _resume, "menu": _idle, "choose": _idle}

@@ -1,0 +1,153 @@
+"""Checks on one procedure file's data, turning it into a Procedure or naming what is wrong and where."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from bot.flows.procedures import (CHANNELS, GUIDANCE_KEYS, LINE, STEP_KEYS, STEP_TYPES, TOP_KEYS, Guidance,
+                                  Procedure, ProcedureFileError, Rule, Step, is_snake_case)
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _texts(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(_text(v) for v in value):
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def _date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
+    return sorted(str(k) for k in data if k != LINE and k not in allowed)
+
+
+def build_procedure(path: Path, data: object) -> Procedure:
+    def fail(line, message):
+        raise ProcedureFileError(path, line, message)
+
+    if not isinstance(data, dict):
+        fail(None, "the file must be a mapping (id, code, title, …)")
+    top = data.get(LINE)
+    if extra := _unknown_keys(data, TOP_KEYS):
+        fail(top, f"unknown key(s): {', '.join(extra)}")
+    if data.get("id") != path.stem or not is_snake_case(data.get("id")):
+        fail(top, f"id must be snake_case and equal the file name ({path.stem})")
+    if not re.fullmatch(r"[A-Z]{2,5}", str(data.get("code", ""))):
+        fail(top, "code must be 2–5 capital letters")
+    for key in ("title", "summary", "fits"):
+        if not _text(data.get(key)):
+            fail(top, f"{key} must be a non-empty text")
+    triggers = _texts(data.get("triggers"))
+    if not triggers:
+        fail(top, "triggers must be a non-empty list of phrases")
+    channel = data.get("channel", "ask")
+    if channel != "ask" and channel not in CHANNELS:
+        fail(top, f"channel must be 'ask' or one of {', '.join(CHANNELS)}")
+    steps = tuple(_step(path, raw, index) for index, raw in enumerate(_list(path, data, "steps", top), 1))
+    _check_unique_fields(path, steps, data["steps"])
+    channel_from = data.get("channel_from")
+    if channel_from is not None and channel_from not in {s.field for s in steps if s.type == "choice"}:
+        fail(top, "channel_from must name a choice step")
+    return Procedure(id=data["id"], code=data["code"], title=data["title"].strip(),
+                     menu_title=_text(data.get("menu_title")) or data["title"].strip(),
+                     summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
+                     guidance=_guidance(path, data.get("guidance"), top), steps=steps,
+                     channel=channel, channel_from=channel_from)
+
+
+def _list(path: Path, data: dict, key: str, line) -> list:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise ProcedureFileError(path, line, f"{key} must be a non-empty list")
+    return value
+
+
+def _guidance(path: Path, raw: object, line) -> Guidance:
+    if not isinstance(raw, dict):
+        raise ProcedureFileError(path, line, "guidance must be a mapping (papers, fee, deadline, where, …)")
+    line = raw.get(LINE, line)
+    if extra := _unknown_keys(raw, GUIDANCE_KEYS):
+        raise ProcedureFileError(path, line, f"unknown guidance key(s): {', '.join(extra)}")
+    papers, where = _texts(raw.get("papers")), _texts(raw.get("where"))
+    fee, deadline = _text(raw.get("fee")), _text(raw.get("deadline"))
+    if not (papers and where and fee and deadline):
+        raise ProcedureFileError(path, line, "guidance needs papers (list), fee, deadline and where (list)")
+    links = []
+    for link in raw.get("links") or []:
+        if not (isinstance(link, dict) and _text(link.get("title")) and str(link.get("url", "")).startswith("http")):
+            raise ProcedureFileError(path, link.get(LINE, line) if isinstance(link, dict) else line,
+                                     "each link needs a title and an http(s) url")
+        links.append((link["title"].strip(), link["url"].strip()))
+    return Guidance(papers=papers, fee=fee, deadline=deadline, where=where,
+                    online_steps=_texts(raw.get("online_steps") or []) or (),
+                    links=tuple(links), rules=tuple(_rule(path, r, line) for r in raw.get("rules") or []),
+                    sources=_texts(raw.get("sources") or []) or ())
+
+
+def _rule(path: Path, raw: object, line) -> Rule:
+    if not isinstance(raw, dict) or not _text(raw.get("text")):
+        raise ProcedureFileError(path, line, "each rule needs a text")
+    line = raw.get(LINE, line)
+    try:
+        start, end = _date(raw.get("effective_from")), _date(raw.get("effective_to"))
+    except ValueError:
+        raise ProcedureFileError(path, line, "effective_from/effective_to must be dates (YYYY-MM-DD)") from None
+    if start and end and end < start:
+        raise ProcedureFileError(path, line, "effective_to is before effective_from")
+    return Rule(text=raw["text"].strip(), effective_from=start, effective_to=end,
+                source=str(raw.get("source") or "").strip())
+
+
+def _step(path: Path, raw: object, number: int) -> Step:
+    line = raw.get(LINE) if isinstance(raw, dict) else None
+    def fail(message):
+        raise ProcedureFileError(path, line, f"step {number}: {message}")
+    if not isinstance(raw, dict):
+        fail("must be a mapping with field, ask, type")
+    if extra := _unknown_keys(raw, STEP_KEYS):
+        fail(f"unknown key(s): {', '.join(extra)}")
+    if not is_snake_case(raw.get("field")):
+        fail("field must be a snake_case name")
+    if not _text(raw.get("ask")):
+        fail("ask (the question) is empty")
+    if not _text(raw.get("label")):
+        fail("label (the name shown in the summary) is empty")
+    kind = raw.get("type")
+    if kind not in STEP_TYPES:
+        fail(f"unknown type {kind!r}; use one of {', '.join(sorted(STEP_TYPES))}")
+    choices = raw.get("choices")
+    if kind == "choice":
+        options = _texts(choices)
+        if not options or not 2 <= len(options) <= 9 or len(set(options)) != len(options):
+            fail("choices must list 2–9 different non-empty options")
+    elif choices is not None:
+        fail("choices are only for type choice")
+    notes = {("yes" if k is True else "no" if k is False else k): v
+             for k, v in (raw.get("notes") or {}).items() if k != LINE}
+    allowed_notes = {"yes", "no"} if kind == "yesno" else set(choices or [])
+    if bad := [k for k in notes if k not in allowed_notes or not _text(notes[k])]:
+        fail(f"notes for unknown answer(s) {bad}; use {sorted(allowed_notes) or 'none (only yesno/choice)'}")
+    when = raw.get("when", "any")
+    if when not in ("past", "future", "any") or (when != "any" and kind != "date"):
+        fail("when must be past, future or any, and only on date steps")
+    if not isinstance(raw.get("optional", False), bool):
+        fail("optional must be true or false")
+    return Step(field=raw["field"], label=raw["label"].strip(), ask=raw["ask"].strip(),
+                type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
+                notes={k: v.strip() for k, v in notes.items()}, when=when)
+
+
+def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:
+    seen: set[str] = set()
+    for step, raw in zip(steps, raw_steps):
+        if step.field in seen:
+            raise ProcedureFileError(path, raw.get(LINE), f"field {step.field} is used twice")
+        seen.add(step.field)

@@ -1,0 +1,119 @@
+"""Procedure files (config/procedures/*.yaml) read into frozen dataclasses and checked at start-up."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesno", "address", "photo",
+              "location"}
+CHANNELS = ("online", "nha_van_hoa", "tai_nha")
+TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
+            "channel_from"}
+GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
+STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when"}
+LINE = "__line__"
+
+
+class ProcedureFileError(ValueError):
+    """A procedure file the bot refuses to start with; says which file and line."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        super().__init__(f"{path}:{line or 1}: {message}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    text: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+    source: str = ""
+
+    def applies_on(self, day: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and \
+               (self.effective_to is None or day <= self.effective_to)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    papers: tuple[str, ...]
+    fee: str
+    deadline: str
+    where: tuple[str, ...]
+    online_steps: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    rules: tuple[Rule, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    field: str
+    label: str
+    ask: str
+    type: str
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    notes: dict = field(default_factory=dict)
+    when: str = "any"
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    code: str
+    title: str
+    menu_title: str
+    summary: str
+    fits: str
+    triggers: tuple[str, ...]
+    guidance: Guidance
+    steps: tuple[Step, ...]
+    channel: str = "ask"  # "ask", or one of CHANNELS when the procedure has a fixed channel
+    channel_from: str | None = None  # a choice step whose answer names the channel
+
+    def step_index(self, field_name: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.field == field_name)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line each mapping starts on."""
+
+
+def _mapping_with_line(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def load_procedures(folder: Path) -> dict[str, Procedure]:
+    """Read and check every *.yaml file in `folder`; raise ProcedureFileError on the first problem."""
+    from bot.flows.procedure_checks import build_procedure
+
+    procedures: dict[str, Procedure] = {}
+    codes: dict[str, str] = {}
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ProcedureFileError(folder, None, "no procedure files (*.yaml) found")
+    for path in files:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ProcedureFileError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc}") from exc
+        procedure = build_procedure(path, data)
+        if procedure.code in codes:
+            raise ProcedureFileError(path, data.get(LINE), f"code {procedure.code} is also used by {codes[procedure.code]}")
+        codes[procedure.code] = path.name
+        procedures[procedure.id] = procedure
+    return procedures
+
+
+def is_snake_case(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]*", value) is not None

@@ -1,0 +1,97 @@
+"""Turn procedures and conversation state into the messages residents read."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot import texts
+from bot.flows.catalog import Catalog
+from bot.flows.procedures import Procedure, Step
+from bot.replies import Choices, Reply, Text
+
+
+def main_menu(catalog: Catalog, title: str = texts.MENU_TITLE) -> Choices:
+    return Choices(title, tuple(item.title for item in catalog.menu))
+
+
+def targets_menu(catalog: Catalog, title: str, targets: tuple[str, ...]) -> Choices:
+    return Choices(title, tuple(catalog.title_of(t) for t in targets))
+
+
+def introduction(procedure: Procedure, today: date) -> list[Reply]:
+    """What the procedure is, whether the case fits, then papers, fee, deadline and where."""
+    g = procedure.guidance
+    lines = [texts.GUIDANCE_PAPERS] + [f"- {p}" for p in g.papers]
+    lines += [f"{texts.GUIDANCE_FEE} {g.fee}", f"{texts.GUIDANCE_DEADLINE} {g.deadline}", texts.GUIDANCE_WHERE]
+    lines += [f"- {w}" for w in g.where]
+    rules = [r.text for r in g.rules if r.applies_on(today)]
+    if rules:
+        lines += [texts.GUIDANCE_NEW_RULES] + [f"- {r}" for r in rules]
+    return [Text(f"{procedure.title}\n{procedure.summary}\n{procedure.fits}"), Text("\n".join(lines))]
+
+
+def consent_question() -> Choices:
+    return Choices(texts.CONSENT, texts.CONSENT_OPTIONS)
+
+
+def question(step: Step) -> Reply:
+    """The step's question, its `ask` word for word, with options or a short hint."""
+    if step.type == "choice":
+        return Choices(step.ask, step.choices)
+    if step.type == "yesno":
+        return Choices(step.ask, texts.YESNO)
+    hints = {"photo": texts.PHOTO_HINT, "location": texts.LOCATION_HINT}
+    extra = [hints[step.type]] if step.type in hints else []
+    if step.optional:
+        extra.append(texts.OPTIONAL_HINT)
+    return Text("\n".join([step.ask] + extra))
+
+
+def channel_question() -> Choices:
+    return Choices(texts.CHANNEL_QUESTION, texts.CHANNEL_OPTIONS)
+
+
+def summary(procedure: Procedure, answers: dict, channel: str | None) -> Choices:
+    lines = [texts.SUMMARY_TITLE, procedure.title]
+    for number, step in enumerate(procedure.steps, start=1):
+        value = answers.get(step.field)
+        lines.append(f"{number}. {step.label}: {value if value else texts.SKIPPED}")
+    if channel:
+        lines.append(f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS[channel]}")
+    return Choices("\n".join(lines), texts.SUMMARY_OPTIONS)
+
+
+def edit_question(procedure: Procedure) -> Text:
+    lines = [texts.EDIT_WHICH] + [f"{n}. {s.label}" for n, s in enumerate(procedure.steps, start=1)]
+    return Text("\n".join(lines))
+
+
+def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str) -> list[Reply]:
+    """The reference code and the next step for the channel the resident chose."""
+    hood = catalog.neighborhood
+    replies: list[Reply] = [Text(texts.SUBMITTED.format(title=procedure.title, code=code))]
+    g = procedure.guidance
+    if procedure.id == "phan_anh":
+        replies.append(Text(texts.NEXT_REPORT))
+    elif channel == "online":
+        replies += self_service(procedure)
+        if g.links:
+            replies.append(Text("\n".join([texts.NEXT_LINKS] + [f"- {t}: {u}" for t, u in g.links])))
+    elif channel == "nha_van_hoa":
+        replies.append(Text(texts.NEXT_HOUSE.format(house=hood.community_house, hours=hood.hours, phone=hood.phone)))
+    else:
+        replies.append(Text(texts.NEXT_HOME.format(phone=hood.phone)))
+    return replies
+
+
+def self_service(procedure: Procedure) -> list[Reply]:
+    """How to do it without the neighborhood keeping data: the online steps, or where to go."""
+    g = procedure.guidance
+    if g.online_steps:
+        lines = [texts.NEXT_ONLINE] + [f"{n}. {s}" for n, s in enumerate(g.online_steps, start=1)]
+    else:
+        lines = [texts.NEXT_ONLINE_NONE] + [f"- {w}" for w in g.where]
+    return [Text("\n".join(lines))]
+
+
+def human_requested(catalog: Catalog, code: str) -> Text:
+    return Text(texts.HUMAN_REQUESTED.format(code=code, hours=catalog.neighborhood.hours))

@@ -1,0 +1,35 @@
+"""Conversation state per (OA, user), as JSON."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Conversation, utcnow
+
+
+class ConversationRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def _row(self, user_id: str) -> Conversation | None:
+        return self.session.scalar(select(Conversation).where(
+            Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))
+
+    def get(self, user_id: str) -> dict | None:
+        row = self._row(user_id)
+        return json.loads(row.state) if row else None
+
+    def save(self, user_id: str, state: dict) -> None:
+        row = self._row(user_id)
+        if row is None:
+            row = Conversation(oa_id=self.oa_id, user_id=user_id)
+            self.session.add(row)
+        row.state = json.dumps(state, ensure_ascii=False)
+        row.updated_at = utcnow()
+
+    def forget(self, user_id: str) -> None:
+        self.session.execute(delete(Conversation).where(
+            Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))

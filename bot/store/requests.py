@@ -1,0 +1,45 @@
+"""Requests residents submit, with reference codes like KS-0042."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.store.models import Counter, ServiceRequest, utcnow
+
+
+class RequestRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def next_code(self, prefix: str) -> str:
+        """Hand out the next reference code for a prefix; safe when several workers do it at once."""
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        self.session.execute(insert(Counter).values(oa_id=self.oa_id, prefix=prefix, value=0)
+                             .on_conflict_do_nothing(index_elements=["oa_id", "prefix"]))
+        value = self.session.scalar(update(Counter).where(Counter.oa_id == self.oa_id, Counter.prefix == prefix)
+                                    .values(value=Counter.value + 1).returning(Counter.value))
+        return f"{prefix}-{value:04d}"
+
+    def create(self, prefix: str, kind: str, user_id: str, answers: dict, channel: str | None,
+               consent_at: datetime | None = None) -> ServiceRequest:
+        now = utcnow()
+        row = ServiceRequest(oa_id=self.oa_id, code=self.next_code(prefix), kind=kind, user_id=user_id,
+                             status="moi", channel=channel, answers=json.dumps(answers, ensure_ascii=False),
+                             consent_at=consent_at, created_at=now, updated_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def all(self) -> list[ServiceRequest]:
+        return list(self.session.scalars(select(ServiceRequest).where(ServiceRequest.oa_id == self.oa_id)
+                                         .order_by(ServiceRequest.created_at, ServiceRequest.id)))
+
+    def by_code(self, code: str) -> ServiceRequest | None:
+        return self.session.scalar(select(ServiceRequest).where(
+            ServiceRequest.oa_id == self.oa_id, ServiceRequest.code == code.upper()))
