@@ -101,6 +101,22 @@ class RunningBot:
     def wait_idle(self, timeout: float = 10.0) -> None:
         assert self.services.worker.wait_idle(timeout), "worker did not finish in time"
 
+    def say(self, user_id: str, text: str = "", kind: str = "text", **extra) -> list[str]:
+        """Send what a resident sends (text, image or location) and return the bot's new replies."""
+        from bot.sandbox import events as zalo
+        seen = len(self.standin.state.messages_for(user_id))
+        if kind == "image":
+            event = zalo.user_image_event(APP_ID, OA_ID, user_id, extra["url"])
+        elif kind == "location":
+            event = zalo.user_location_event(APP_ID, OA_ID, user_id, extra["lat"], extra["lng"])
+        elif kind == "sticker":
+            event = zalo.user_sticker_event(APP_ID, OA_ID, user_id)
+        else:
+            event = zalo.user_text_event(APP_ID, OA_ID, user_id, text)
+        assert self.post(event).status_code == 200
+        self.wait_idle()
+        return [m["text"] or "" for m in self.standin.state.messages_for(user_id)[seen:]]
+
 
 def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[RunningBot, callable]:
     app = create_app(settings)

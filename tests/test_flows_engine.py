@@ -1,0 +1,197 @@
+"""The conversation engine as table-driven transcripts: what a resident types, what the bot answers."""
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.flows.answers import Given
+from bot.flows.catalog import load_catalog
+from bot.flows.engine import AskHuman, Moment, Submit, respond
+from bot.replies import Choices
+from tests.sample_answers import right_text
+
+CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "config")
+T0 = datetime(2026, 11, 22, 3, 0)
+AT = Moment(now=T0, today=date(2026, 11, 22))
+
+
+class Chat:
+    """Drives the engine like a resident: keeps the state, collects what the bot says."""
+
+    def __init__(self):
+        self.state, self.effects, self.at = None, [], AT
+
+    def say(self, text="", kind="text", **extra) -> str:
+        outcome = respond(CATALOG, self.state, Given(kind, text=text, **extra), self.at)
+        self.state, self.effects = outcome.state, self.effects + outcome.effects
+        self.last = outcome.replies
+        return "\n---\n".join(r.text for r in outcome.replies)
+
+    def later(self, minutes: int) -> None:
+        self.at = Moment(now=self.at.now + timedelta(minutes=minutes), today=self.at.today)
+
+
+def started(procedure_id: str) -> Chat:
+    chat = Chat()
+    chat.say(CATALOG.procedures[procedure_id].triggers[0])
+    chat.say("1")  # consent
+    return chat
+
+
+def test_trigger_starts_the_procedure_and_names_it_first():
+    chat = Chat()
+    said = chat.say("Tôi muốn làm giấy khai sinh cho con")
+    procedure = CATALOG.procedures["khai_sinh"]
+    assert chat.last[0].text.startswith(procedure.title)
+    assert procedure.guidance.fee in said and procedure.guidance.papers[0] in said
+    assert isinstance(chat.last[-1], Choices) and chat.last[-1].text == texts.CONSENT
+
+
+def test_consent_then_the_first_question_word_for_word():
+    chat = started("khai_sinh")
+    assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
+
+
+def test_refusing_consent_still_gives_guidance_and_collects_nothing():
+    chat = Chat()
+    chat.say("khai sinh")
+    said = chat.say("2")
+    assert texts.NO_CONSENT in said and "VNeID" in said
+    assert chat.state["mode"] == "menu" and "answers" not in chat.state
+
+
+@pytest.mark.parametrize("wrong, problem", [("32/13/2024", "date"), ("hôm qua nữa", "date"),
+                                            ("15/08/2030", "date_future")])
+def test_wrong_date_explains_with_example_and_asks_again(wrong, problem):
+    chat = started("khai_sinh")
+    said = chat.say(wrong)
+    assert texts.ANSWER_PROBLEMS[problem] in said
+    assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
+
+
+@pytest.mark.parametrize("written", ["15/08/2026", "15/8/26", "15 tháng 8 năm 2026", "15-8-2026", "15.08.2026"])
+def test_dates_in_the_ways_residents_write_them(written):
+    chat = started("khai_sinh")
+    chat.say(written)
+    assert chat.state["answers"]["child_birth_date"] == "15/08/2026"
+
+
+def test_third_wrong_answer_offers_a_volunteer_and_yes_asks_for_one():
+    chat = started("khai_sinh")
+    chat.say("ngày xưa")
+    chat.say("32/13/2024")
+    said = chat.say("không nhớ")
+    assert texts.OFFER_HUMAN in said
+    chat.say("1")
+    assert isinstance(chat.effects[-1], AskHuman) and chat.effects[-1].procedure_id == "khai_sinh"
+
+
+def test_commands_work_at_any_step():
+    chat = started("khai_sinh")
+    chat.say("15/08/2026")
+    second = CATALOG.procedures["khai_sinh"].steps[1].ask
+    assert chat.say("nhắc lại").startswith(second)
+    assert chat.say("Quay lai").startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
+    chat.say("15/08/2026")
+    assert texts.CANCELLED in chat.say("HỦY")
+    assert chat.state == {"mode": "menu", "updated_at": chat.state["updated_at"]}
+
+
+@pytest.mark.parametrize("command", ["menu", "0", "trang chủ"])
+def test_menu_and_zero_show_the_main_menu(command):
+    chat = started("tam_tru")
+    chat.say(command)
+    assert chat.last[-1].text == texts.MENU_TITLE and chat.state["mode"] == "menu"
+
+
+@pytest.mark.parametrize("command", ["gặp người", "hỗ trợ", "gap nguoi", "cán bộ"])
+def test_asking_for_a_person_at_a_step(command):
+    chat = started("tam_tru")
+    chat.say(command)
+    assert isinstance(chat.effects[-1], AskHuman)
+
+
+def test_summary_then_edit_one_field_then_send():
+    chat = started("vneid")
+    procedure = CATALOG.procedures["vneid"]
+    answers = {"date": "01/01/1950", "phone": "0912345678", "yesno": "có", "choice": "1", "text": "Giấy phép lái xe",
+               "name": "Nguyễn Văn An", "address": "Số 12 ngõ 5 phố Hoa Lư", "number": "3", "cccd": "001234567890"}
+    for step in procedure.steps:
+        chat.say(answers[step.type])
+    assert chat.state["mode"] in ("channel", "summary")
+    if chat.state["mode"] == "channel":
+        chat.say("2")
+    summary = chat.last[-1].text
+    assert summary.startswith(texts.SUMMARY_TITLE) and "Tại nhà văn hóa" in summary
+    chat.say("2")  # Sửa
+    phone_number = next(i for i, s in enumerate(procedure.steps, 1) if s.type == "phone")
+    assert chat.say(str(phone_number)).startswith(procedure.steps[phone_number - 1].ask)
+    assert "0987654321" in chat.say("0987 654 321")
+    chat.say("gửi")
+    (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
+    assert submit.answers[procedure.steps[phone_number - 1].field] == "0987654321"
+    assert submit.channel == "nha_van_hoa"
+
+
+def test_idle_conversation_offers_to_continue_or_restart():
+    chat = started("khai_tu")
+    chat.say(right_text(CATALOG.procedures["khai_tu"].steps[0], AT.today))
+    chat.later(31)
+    said = chat.say("xin chào")
+    assert texts.RESUME.format(title=CATALOG.procedures["khai_tu"].title) in said
+    assert chat.say("1").startswith(CATALOG.procedures["khai_tu"].steps[1].ask)
+    chat.later(45)
+    chat.say("xin chào")
+    assert chat.say("làm lại").startswith(CATALOG.procedures["khai_tu"].steps[0].ask)
+    assert chat.state["answers"] == {}
+
+
+def test_ambiguous_text_gets_a_short_numbered_choice():
+    chat = Chat()
+    chat.say("tạm")  # both tạm trú and tạm vắng? or not understood: never a wrong procedure
+    assert chat.state["mode"] in ("choose", "menu")
+    chat = Chat()
+    chat.say("đăng ký tạm trú và tạm vắng")
+    assert chat.state["mode"] == "choose" and set(chat.state["options"]) >= {"tam_tru", "tam_vang"}
+    chat.say("2")
+    assert chat.state["mode"] == "consent"
+
+
+def test_menu_numbers_lead_to_a_procedure():
+    chat = Chat()
+    chat.say("xin chào")
+    chat.say("1")
+    assert chat.state["mode"] == "choose"
+    chat.say("1")
+    assert chat.state["procedure"] == CATALOG.menu[0].targets[0]
+
+
+def test_sticker_outside_a_question_gets_a_polite_answer_and_the_menu():
+    chat = Chat()
+    said = chat.say(kind="other")
+    assert texts.UNSUPPORTED in said and chat.last[-1].text == texts.MENU_TITLE
+
+
+def test_photo_and_location_steps_take_attachments():
+    chat = started("phan_anh")
+    procedure = CATALOG.procedures["phan_anh"]
+    for step in procedure.steps:
+        if step.type == "photo":
+            chat.say("đây ạ")  # text is not a photo
+            assert texts.ANSWER_PROBLEMS["photo"] in "\n".join(r.text for r in chat.last)
+            chat.say(kind="image", url="https://f6.photo.talk.zdn.vn/x.jpg")
+        elif step.type == "location":
+            chat.say(kind="location", lat="10.76", lng="106.65")
+        elif step.type == "choice":
+            chat.say("1")
+        elif step.type == "yesno":
+            chat.say("không")
+        elif step.type == "phone":
+            chat.say("0912345678")
+        elif step.type == "name":
+            chat.say("Trần Thị Bình")
+        else:
+            chat.say("Rác để đầu ngõ 5 ba ngày nay chưa ai dọn")
+    assert chat.state["mode"] == "summary"
+    assert "https://f6.photo.talk.zdn.vn/x.jpg" in chat.last[-1].text and "10.76,106.65" in chat.last[-1].text

@@ -1,0 +1,85 @@
+"""Procedure files are data, checked at start-up: a bad file stops the app and says file and line."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import create_app
+from bot.flows.catalog import load_catalog
+from bot.flows.procedures import STEP_TYPES, ProcedureFileError
+from tests.conftest import make_settings
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+REQUIRED = {"khai_sinh", "khai_tu", "xac_nhan_hon_nhan", "ket_hon", "thuong_tru", "tam_tru", "tam_vang", "vneid",
+            "phan_anh", "tro_cap_nguoi_cao_tuoi", "dat_lich"}
+
+
+def test_every_required_procedure_has_a_valid_file():
+    catalog = load_catalog(CONFIG)
+    assert REQUIRED <= set(catalog.procedures)
+    for procedure in catalog.procedures.values():
+        assert procedure.steps and all(s.type in STEP_TYPES and s.ask and s.label != s.field
+                                       for s in procedure.steps), procedure.id
+
+
+@pytest.fixture
+def config_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "config"
+    shutil.copytree(CONFIG, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def break_file(config_copy: Path, old: str, new: str, name: str = "tam_vang.yaml") -> Path:
+    path = config_copy / "procedures" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("type: date", "type: calendar", "unknown type 'calendar'"),
+    ("type: choice", "type: choice\n    choices_typo: 1", "unknown key(s): choices_typo"),
+    ("code: TV", "code: tv", "code must be 2–5 capital letters"),
+])
+def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, message):
+    path = break_file(config_copy, old, new)
+    with pytest.raises(ProcedureFileError) as info:
+        load_catalog(config_copy)
+    assert str(path) in str(info.value) and message in str(info.value)
+    line = int(str(info.value).split(":")[1])
+    assert line > 0
+
+
+def test_empty_question_points_at_its_step_line(config_copy):
+    path = config_copy / "procedures" / "tam_vang.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ask_line = next(i for i, l in enumerate(lines) if l.strip().startswith("ask:"))
+    lines[ask_line] = lines[ask_line].split("ask:")[0] + 'ask: ""'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ProcedureFileError) as info:
+        load_catalog(config_copy)
+    reported = int(str(info.value).split(":")[1])
+    assert "ask (the question) is empty" in str(info.value) and abs(reported - (ask_line + 1)) <= 3
+
+
+def test_choice_without_options_is_refused(config_copy):
+    path = config_copy / "procedures" / "dat_lich.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("choices:")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "choices: [Một]" + text[end:], encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="choices must list 2–9"):
+        load_catalog(config_copy)
+
+
+def test_app_refuses_to_start_with_a_bad_file(config_copy, sqlite_url):
+    break_file(config_copy, "type: date", "type: when")
+    with pytest.raises(ProcedureFileError, match="tam_vang.yaml"):
+        create_app(make_settings(sqlite_url, "http://127.0.0.1:9", config_dir=config_copy))
+
+
+def test_wording_change_needs_no_code(config_copy, sqlite_url):
+    break_file(config_copy, "title: ", "title: Khai báo tạm vắng (sửa bởi phường) # ", "tam_vang.yaml")
+    catalog = load_catalog(config_copy)
+    assert catalog.procedures["tam_vang"].title.startswith("Khai báo tạm vắng (sửa bởi phường)")
