@@ -9,9 +9,13 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.appointments import AppointmentRepository
+from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
-from bot.store.events import EventRepository
+from bot.store.events import EventRepository, insert_event
+from bot.store.handoffs import HandoffRepository
 from bot.store.members import MemberRepository
+from bot.store.notices import LoginThrottleRepository, NoticeRepository
 from bot.store.outbox import OutboxRepository
 from bot.store.requests import RequestRepository
 from bot.store.staff import StaffRepository
@@ -64,6 +68,11 @@ class UnitOfWork:
         self.staff = StaffRepository(session, oa_id)
         self.conversations = ConversationRepository(session, oa_id)
         self.requests = RequestRepository(session, oa_id)
+        self.handoffs = HandoffRepository(session, oa_id)
+        self.appointments = AppointmentRepository(session, oa_id)
+        self.casework = CaseworkRepository(session, oa_id)
+        self.notices = NoticeRepository(session, oa_id)
+        self.logins = LoginThrottleRepository(session, oa_id)
 
     def commit(self) -> None:
         self.session.commit()
@@ -88,6 +97,14 @@ class Store:
             yield UnitOfWork(session, self.oa_id)
         finally:
             session.close()  # ends the transaction (rolled back unless committed); objects stay readable
+
+    def record_event(self, dedupe_key: str, event_name: str, user_id: str | None, raw: str) -> bool:
+        """Store one webhook delivery in its own short transaction (no session, one statement).
+
+        The webhook's hot path: False when the same delivery was stored before."""
+        with self.engine.begin() as connection:
+            statement = insert_event(self.engine, self.oa_id, dedupe_key, event_name, user_id, raw)
+            return connection.execute(statement).scalar() is not None
 
     def ping(self) -> bool:
         """Return True when the database answers a trivial query."""

@@ -1,9 +1,9 @@
 """Typed SQLAlchemy 2.0 models. Every row is scoped by OA id so one deployment can serve several OAs."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
@@ -81,7 +81,7 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    zalo_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    zalo_message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -114,6 +114,9 @@ class Staff(Base):
     zalo_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # dashboard login
+    on_duty_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # said «trực»
+    off_duty_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # said «nghỉ»
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -164,6 +167,8 @@ class ServiceRequest(Base):
     channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
     answers: Mapped[str] = mapped_column(Text, default="{}")
     consent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -176,3 +181,106 @@ class Counter(Base):
     oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Handoff(Base):
+    """A chat handed to a person: waiting for a volunteer, claimed by one, or closed."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        Index("ix_handoffs_user", "oa_id", "user_id", "status"),
+        Index("ix_handoffs_volunteer", "oa_id", "volunteer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    procedure_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    source: Mapped[str] = mapped_column(String(16), default="resident")  # resident | console
+    status: Mapped[str] = mapped_column(String(16), default="waiting")  # waiting | claimed | closed
+    volunteer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_staff_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Shift(Base):
+    """A volunteer's place on the roster: a part of the day (sang/chieu/toi), every day or one weekday."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (UniqueConstraint("oa_id", "staff_zalo_id", "weekday", "part", name="uq_shifts"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    staff_zalo_id: Mapped[str] = mapped_column(String(64))
+    weekday: Mapped[int] = mapped_column(Integer, default=-1)  # 0 = Monday … 6 = Sunday, -1 = every day
+    part: Mapped[str] = mapped_column(String(16))
+
+
+class Appointment(Base):
+    """Help booked at the community house or at home, in one part of one day."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_day", "oa_id", "day", "part", "status"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int] = mapped_column(Id)
+    user_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    part: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str] = mapped_column(String(16))  # nha_van_hoa | tai_nha
+    volunteer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked | cancelled | done
+    reminded_evening_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    reminded_hour_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RequestChange(Base):
+    """One line of a request's history: who changed what, when, from what to what (or a private note)."""
+
+    __tablename__ = "request_changes"
+    __table_args__ = (Index("ix_request_changes_request", "oa_id", "request_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int] = mapped_column(Id)
+    actor_id: Mapped[str] = mapped_column(String(64))  # staff zalo id, "resident" or "system"
+    actor_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # created | status | assignee | note | reopened
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PendingNotice(Base):
+    """A message for a resident outside Zalo's 7-day window: delivered when they next write."""
+
+    __tablename__ = "pending_notices"
+    __table_args__ = (Index("ix_pending_notices_user", "oa_id", "user_id", "delivered_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed dashboard logins per account, to slow down guessing."""
+
+    __tablename__ = "login_throttle"
+
+    oa_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -94,16 +94,15 @@ class OutboxRepository:
         return result.rowcount
 
     def is_own_echo(self, user_id: str, msg_id: str | None, text: str | None) -> bool:
-        """True when an oa_send_* event echoes a message this bot sent (by id, or by text just sent)."""
+        """True when an oa_send_* event echoes a message this bot sent: by Zalo's id (a long text is
+        sent in parts, so a row may hold several ids), or by the same text to the same user lately."""
         mine = select(OutboxMessage.id).where(OutboxMessage.oa_id == self.oa_id)
-        if msg_id and self.session.scalar(mine.where(OutboxMessage.zalo_message_id == msg_id).limit(1)):
+        if msg_id and self.session.scalar(mine.where(OutboxMessage.zalo_message_id.contains(msg_id)).limit(1)):
             return True
         if not text:
             return False
         recent = mine.where(OutboxMessage.user_id == user_id,
                             OutboxMessage.created_at >= utcnow() - ECHO_WINDOW,
-                            or_(OutboxMessage.status.in_(("sending", "queued")),
-                                OutboxMessage.zalo_message_id.is_(None)),
                             OutboxMessage.payload.contains(json.dumps(text, ensure_ascii=False)[1:-1]))
         return self.session.scalar(recent.limit(1)) is not None
 
@@ -118,6 +117,12 @@ class OutboxRepository:
             OutboxMessage.oa_id == self.oa_id,
             or_(OutboxMessage.status == "sending",
                 (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))) or 0
+
+    def sent_to(self, user_id: str, limit: int) -> list[OutboxMessage]:
+        """The last `limit` messages written for one user, whatever their outcome, newest first."""
+        return list(self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id)
+            .order_by(OutboxMessage.id.desc()).limit(limit)))
 
     def counts(self) -> dict[str, int]:
         rows = self.session.execute(select(OutboxMessage.status, func.count())

@@ -5,10 +5,9 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import Counter, ServiceRequest, utcnow
 
 
@@ -19,9 +18,8 @@ class RequestRepository:
 
     def next_code(self, prefix: str) -> str:
         """Hand out the next reference code for a prefix; safe when several workers do it at once."""
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        self.session.execute(insert(Counter).values(oa_id=self.oa_id, prefix=prefix, value=0)
-                             .on_conflict_do_nothing(index_elements=["oa_id", "prefix"]))
+        self.session.execute(insert_ignoring_conflicts(self.session, Counter, ["oa_id", "prefix"],
+                                                       oa_id=self.oa_id, prefix=prefix, value=0))
         value = self.session.scalar(update(Counter).where(Counter.oa_id == self.oa_id, Counter.prefix == prefix)
                                     .values(value=Counter.value + 1).returning(Counter.value))
         return f"{prefix}-{value:04d}"
@@ -39,6 +37,11 @@ class RequestRepository:
     def all(self) -> list[ServiceRequest]:
         return list(self.session.scalars(select(ServiceRequest).where(ServiceRequest.oa_id == self.oa_id)
                                          .order_by(ServiceRequest.created_at, ServiceRequest.id)))
+
+    def set_status(self, request_id: int | None, status: str) -> None:
+        if request_id is not None:
+            self.session.execute(update(ServiceRequest).where(ServiceRequest.id == request_id)
+                                 .values(status=status, updated_at=utcnow()))
 
     def by_code(self, code: str) -> ServiceRequest | None:
         return self.session.scalar(select(ServiceRequest).where(

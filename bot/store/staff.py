@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Staff, utcnow
+from bot.store.models import Shift, Staff, utcnow
 
 ROLES = ("leader", "volunteer")
 
@@ -43,3 +43,42 @@ class StaffRepository:
     def list(self) -> list[Staff]:
         return list(self.session.scalars(
             select(Staff).where(Staff.oa_id == self.oa_id).order_by(Staff.role, Staff.name)))
+
+    def with_role(self, role: str) -> list[Staff]:
+        return [s for s in self.list() if s.role == role]
+
+    def set_duty(self, zalo_id: str, on_until=None, off_until=None) -> None:
+        """«trực» sets on-duty until the office closes today, «nghỉ» the opposite."""
+        staff = self.get(zalo_id)
+        if staff is not None:
+            staff.on_duty_until, staff.off_duty_until = on_until, off_until
+
+    def shifts(self) -> list[Shift]:
+        return list(self.session.scalars(select(Shift).where(Shift.oa_id == self.oa_id)))
+
+    def add_shift(self, zalo_id: str, part: str, weekday: int = -1) -> None:
+        exists = self.session.scalar(select(Shift).where(
+            Shift.oa_id == self.oa_id, Shift.staff_zalo_id == zalo_id, Shift.part == part, Shift.weekday == weekday))
+        if exists is None:
+            self.session.add(Shift(oa_id=self.oa_id, staff_zalo_id=zalo_id, part=part, weekday=weekday))
+            self.session.flush()
+
+    def remove_shift(self, zalo_id: str, part: str, weekday: int = -1) -> bool:
+        result = self.session.execute(delete(Shift).where(
+            Shift.oa_id == self.oa_id, Shift.staff_zalo_id == zalo_id, Shift.part == part, Shift.weekday == weekday))
+        return result.rowcount == 1
+
+    def set_password(self, zalo_id: str, password: str) -> None:
+        """Store a salted hash of the dashboard password (never the password)."""
+        from werkzeug.security import generate_password_hash
+        staff = self.get(zalo_id)
+        if staff is not None:
+            staff.password_hash = generate_password_hash(password)
+
+    def check_password(self, zalo_id: str, password: str):
+        """The staff member if the password matches, else None."""
+        from werkzeug.security import check_password_hash
+        staff = self.get(zalo_id)
+        if staff is None or not staff.password_hash or not check_password_hash(staff.password_hash, password):
+            return None
+        return staff

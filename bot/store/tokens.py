@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import ZaloToken, utcnow
 
 
@@ -21,11 +20,9 @@ class TokenRepository:
 
     def seed(self, access_token: str, refresh_token: str, expires_at: datetime) -> ZaloToken:
         """Store the configured pair only when the database holds none yet."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(insert(ZaloToken).values(
-            oa_id=self.oa_id, access_token=access_token, refresh_token=refresh_token,
-            expires_at=expires_at, version=0).on_conflict_do_nothing(index_elements=["oa_id"]))
+        self.session.execute(insert_ignoring_conflicts(
+            self.session, ZaloToken, ["oa_id"], oa_id=self.oa_id, access_token=access_token,
+            refresh_token=refresh_token, expires_at=expires_at, version=0))
         return self.get()
 
     def take_refresh_lease(self, seen_version: int, hold: timedelta) -> bool:

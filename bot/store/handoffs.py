@@ -1,0 +1,48 @@
+"""Handoffs: chats handed to a person, from waiting to claimed to closed."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import Handoff, utcnow
+
+ACTIVE = ("waiting", "claimed")
+
+
+class HandoffRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def _query(self):
+        return select(Handoff).where(Handoff.oa_id == self.oa_id)
+
+    def open(self, code: str, user_id: str, request_id: int | None, procedure_id: str | None,
+             source: str = "resident", status: str = "waiting") -> Handoff:
+        now = utcnow()
+        row = Handoff(oa_id=self.oa_id, code=code, user_id=user_id, request_id=request_id,
+                      procedure_id=procedure_id, source=source, status=status, created_at=now,
+                      last_staff_at=now if status == "claimed" else None)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def active_for_user(self, user_id: str) -> Handoff | None:
+        return self.session.scalar(self._query().where(Handoff.user_id == user_id, Handoff.status.in_(ACTIVE))
+                                   .order_by(Handoff.id.desc()).limit(1))
+
+    def by_code(self, code: str) -> Handoff | None:
+        return self.session.scalar(self._query().where(Handoff.code == code.upper()).order_by(Handoff.id.desc())
+                                   .limit(1))
+
+    def get(self, handoff_id: int) -> Handoff | None:
+        return self.session.get(Handoff, handoff_id)
+
+    def claimed_by(self, volunteer_id: str) -> Handoff | None:
+        """The volunteer's most recently claimed open handoff (their messages are relayed there)."""
+        return self.session.scalar(self._query().where(Handoff.volunteer_id == volunteer_id,
+                                                       Handoff.status == "claimed")
+                                   .order_by(Handoff.claimed_at.desc()).limit(1))
+
+    def waiting(self) -> list[Handoff]:
+        return list(self.session.scalars(self._query().where(Handoff.status == "waiting").order_by(Handoff.id)))
