@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.events import InboundEvent
-from bot.handlers import conversation, follow
+from bot.handlers import appointments, conversation, follow, handoff, staff_commands
 from bot.handlers.context import Context, Runtime
-from bot.replies import Reply
+from bot import casework, texts
+from bot.flows.answers import pick_option
+from bot.replies import Reply, Text
 from bot.store import UnitOfWork
 
 Handler = Callable[[Context], list[Reply]]
@@ -18,6 +20,43 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def on_user_message(ctx: Context) -> list[Reply]:
+    """Notices that waited for this message come first; then the answer to the message itself."""
+    waiting = ctx.uow.notices.take(ctx.user_id)
+    notices = [Text("\n".join([texts.PENDING_INTRO.format(n=len(waiting))] + [f"- {t}" for t in waiting]))] \
+        if waiting else []
+    return notices + _answer(ctx)
+
+
+def _answer(ctx: Context) -> list[Reply]:
+    """Staff commands first (role checked now), then a person's chat if one is open, then the bot."""
+    if ctx.is_staff:
+        for step in (staff_commands.handle, handoff.relay_from_staff):
+            if (replies := step(ctx)) is not None:
+                return replies
+    if (replies := handoff.resident_message(ctx)) is not None:
+        return replies
+    state = ctx.uow.conversations.get(ctx.user_id)
+    if (replies := handoff.rating(ctx, state)) is not None:
+        return replies
+    if (replies := follow_up_reply(ctx, state)) is not None:
+        return replies
+    if (replies := appointments.resident_command(ctx)) is not None:
+        return replies
+    return conversation.on_message(ctx)
+
+
+def follow_up_reply(ctx: Context, state: dict | None) -> list[Reply] | None:
+    """The answer to «Đã được xử lý chưa?» about a finished report; None when not waiting for one."""
+    if not state or state.get("mode") != "follow_up" or ctx.event.name != "user_send_text":
+        return None
+    answer = pick_option(ctx.event.text or "", texts.FOLLOW_UP_OPTIONS)
+    if answer is None:
+        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        return None
+    return casework.follow_up_answer(ctx.uow, ctx.user_id, state, answer, ctx.runtime.clock())
+
+
 def handle(uow: UnitOfWork, event_id: int, event: InboundEvent, runtime: Runtime) -> tuple[str, list[Reply]]:
     """Apply an event's effects; return the event's final status and the replies to send."""
     if event.is_receipt or event.user_id is None:
@@ -25,10 +64,11 @@ def handle(uow: UnitOfWork, event_id: int, event: InboundEvent, runtime: Runtime
     if event.is_oa_echo:
         if not uow.outbox.is_own_echo(event.user_id, event.msg_id, event.text):
             uow.outbox.record_staff_reply(event.user_id, event.msg_id, event.text, event_id)
+            handoff.console_reply(uow, event.user_id, runtime.clock())
         return "done", []
     if event.is_interaction:
         uow.members.record_interaction(event.user_id, event.at)
-    handler = HANDLERS.get(event.name) or (conversation.on_message if event.name.startswith("user_send_") else None)
+    handler = HANDLERS.get(event.name) or (on_user_message if event.name.startswith("user_send_") else None)
     if handler is None:
         return "ignored", []
     ctx = Context(uow=uow, event=event, event_id=event_id, role=uow.staff.role_of(event.user_id), runtime=runtime)

@@ -35,6 +35,14 @@ class RequestInfo:
 
 
 Reply = Text | Choices | Image | RequestInfo
+
+
+@dataclass(frozen=True)
+class To:
+    """A reply for someone other than the sender (the volunteer of a handoff, a resident being helped)."""
+
+    user_id: str
+    reply: Reply
 KINDS = {"text": Text, "choices": Choices, "image": Image, "request_info": RequestInfo}
 
 

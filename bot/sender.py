@@ -25,7 +25,15 @@ class OutboxSender:
         self.store, self.client = store, client
 
     def send_ids(self, ids: list[int]) -> None:
-        """Send these rows in order; after a retryable failure leave the rest to the sweeper."""
+        """Send these rows, each recipient's in order; after a retryable failure leave that recipient's
+        rest to the sweeper, after 'unreachable' fail that recipient's rest unsent."""
+        with self.store.unit() as uow:
+            recipients = {i: (row.user_id or row.group_id) for i in ids if (row := uow.outbox.get(i))}
+        for recipient in dict.fromkeys(recipients.values()):
+            mine = [i for i in ids if recipients.get(i) == recipient]
+            self._send_in_order(mine)
+
+    def _send_in_order(self, ids: list[int]) -> None:
         if ids and self._must_wait(ids[0]):
             self._release(ids)
             return
@@ -82,7 +90,7 @@ class OutboxSender:
         except ZaloError as exc:
             return self._record_failure(row, exc)
         with self.store.unit() as uow:
-            uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:64] or None)
+            uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:255] or None)
             uow.commit()
         return "sent"
 

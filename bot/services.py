@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from functools import partial
 
-from config import Settings
+from config import ConfigError, Settings
 from bot import dispatch
 from bot.flows.catalog import load_catalog
 from bot.handlers.context import Runtime
@@ -43,8 +43,17 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Wire the real adapters; procedure files are checked here, so bad ones stop the start."""
-    runtime = Runtime(catalog=load_catalog(settings.config_dir),
-                      idle=timedelta(minutes=settings.conversation_timeout_minutes))
+    catalog = load_catalog(settings.config_dir)
+    start, end = settings.office_hours
+    outside = [p.key for p in catalog.parts if p.start < start or p.end > end]
+    if outside:
+        raise ConfigError(f"config/schedule.yaml: parts {', '.join(outside)} lie outside OFFICE_HOURS {start}-{end}")
+    runtime = Runtime(catalog=catalog,
+                      idle=timedelta(minutes=settings.conversation_timeout_minutes),
+                      office_hours=settings.office_hours,
+                      claim_timeout=timedelta(minutes=settings.handoff_claim_minutes),
+                      console_quiet=timedelta(minutes=settings.console_quiet_minutes),
+                      digest_hour=settings.digest_hour)
     store = Store(make_engine(settings.database_url), settings.oa_id)
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)

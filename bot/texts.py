@@ -46,6 +46,7 @@ ANSWER_PROBLEMS = {
     "date": "Ngày chưa đúng ạ. Bác gõ theo dạng ngày/tháng/năm, ví dụ: 15/08/2024.",
     "date_future": "Ngày này chưa tới ạ. Bác xem lại giúp tổ, ví dụ: 15/08/2024.",
     "date_past": "Ngày này đã qua rồi ạ. Bác chọn một ngày sắp tới, ví dụ: {example}.",
+    "date_too_far": "Ngày này xa quá ạ. Bác chọn một ngày trong {days} ngày tới, ví dụ: {example}.",
     "phone": "Số điện thoại chưa đúng ạ. Bác gõ 10 số, ví dụ: 0912345678.",
     "cccd": "Số căn cước (CCCD) gồm 12 chữ số ạ, ví dụ: 001234567890.",
     "number": "Bác gõ một con số giúp tổ, ví dụ: 3.",
@@ -64,5 +65,100 @@ NEXT_HOUSE = ("Bác mang giấy tờ đến {house} ({hours}). Tình nguyện vi
               "Cần hỏi thêm, bác gọi {phone}.")
 NEXT_HOME = "Tình nguyện viên sẽ gọi cho bác để hẹn ngày đến nhà hướng dẫn. Cần gấp, bác gọi {phone}."
 NEXT_REPORT = "Tổ trưởng sẽ xem và chuyển phản ánh đến nơi giải quyết. Việc khẩn cấp: gọi 113 (công an), 114 (cháy nổ)."
-HUMAN_REQUESTED = ("Dạ, tổ đã báo cán bộ, tình nguyện viên (mã {code}). Người trực sẽ nhắn bác sớm, trong giờ "
-                   "{hours}. Trong lúc chờ, bác cứ nhắn câu hỏi vào đây ạ.")
+HUMAN_REQUESTED = ("Dạ, tổ đã báo tình nguyện viên đang trực (mã {code}). Người trực sẽ nhắn bác trong ít phút. "
+                   "Trong lúc chờ, bác cứ nhắn câu hỏi vào đây ạ.")
+
+# --- Handoff to a person (bot/handlers/handoff.py) ------------------------------------------------
+HUMAN_OUT_OF_HOURS = ("Dạ, tổ đã ghi nhận (mã {code}). Bây giờ ngoài giờ trực ({hours}), {when} sẽ có người "
+                      "nhắn bác. Bác cứ để lại câu hỏi ở đây ạ.")
+HANDOFF_CANCELLED = "Dạ, tổ đã hủy yêu cầu gặp người ({code}). Bác cần gì cứ nhắn tổ ạ."
+HUMAN_ALREADY = "Dạ, tổ đã báo người trực rồi (mã {code}). Bác chờ một chút, người trực sẽ nhắn bác ạ."
+HANDOFF_NOTICE = ("Cần hỗ trợ: {code}\nCư dân: {name}\nĐang làm: {doing}\nTin nhắn gần nhất:\n{last}\n"
+                  "Để nhận, nhắn: nhận {code}")
+HANDOFF_NOTHING_DOING = "(chưa chọn thủ tục)"
+HANDOFF_NO_MESSAGES = "(chưa có)"
+HANDOFF_CLAIMED_RESIDENT = "Dạ, {name} sẽ hỗ trợ bác từ bây giờ. Bác cứ nhắn vào đây ạ."
+HANDOFF_CLAIMED_STAFF = ("Bạn đã nhận {code}. Tin bạn nhắn vào OA sẽ được chuyển tới cư dân {name}. "
+                         "Xong việc, nhắn: xong")
+HANDOFF_TAKEN = "Mã {code} đã có {name} nhận rồi."
+HANDOFF_UNKNOWN = "Không thấy mã {code}. Bạn xem lại mã trong tin báo nhé."
+HANDOFF_CLOSED_ALREADY = "Mã {code} đã xong rồi."
+HANDOFF_NOTHING_TO_CLOSE = "Bạn không có cuộc hỗ trợ nào đang mở."
+HANDOFF_CLOSED_STAFF = "Đã đóng {code}. Cảm ơn bạn!"
+HANDOFF_RELAY_TO_STAFF = "[{code}] {name}: {text}"
+HANDOFF_RELAY_TO_RESIDENT = "{name}: {text}"
+HANDOFF_REMINDER = "Nhắc: {code} ({name}) chờ {minutes} phút mà chưa ai nhận. Để nhận, nhắn: nhận {code}"
+RATE_QUESTION = "Cảm ơn bác đã chờ. Bác thấy sự hỗ trợ vừa rồi thế nào ạ?"
+RATE_OPTIONS = ("Chưa tốt", "Tạm được", "Tốt")
+RATE_THANKS = "Tổ cảm ơn bác đã cho ý kiến ạ."
+ATTACHMENT_IMAGE = "[ảnh] {url}"
+ATTACHMENT_LOCATION = "[vị trí] {lat},{lng}"
+ATTACHMENT_OTHER = "[tin nhắn không phải chữ]"
+DUTY_ON = "Đã ghi nhận: bạn đang trực đến {until}h hôm nay. Có người cần hỗ trợ, tổ sẽ nhắn bạn."
+DUTY_OFF = "Đã ghi nhận: bạn nghỉ trực hôm nay."
+STAFF_HELP = ("Lệnh cho cán bộ, tình nguyện viên: «trực», «nghỉ», «nhận <mã>», «xong», «xong <mã>», "
+              "«lịch hôm nay».")
+
+# --- Appointments (bot/handlers/appointments.py, slot steps) -------------------------------------
+SLOT_DAY_FULL = "Ngày {day} không còn buổi nào trống ạ. Bác chọn ngày khác giúp tổ."
+SLOT_TAKEN = "Buổi bác chọn vừa có người đặt kín chỗ ạ. Bác chọn buổi khác giúp tổ."
+ANSWER_PROBLEMS["slot_full"] = "Buổi này đã kín lịch ạ. Bác chọn một buổi còn chỗ dưới đây giúp tổ."
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+APPOINTMENT_WHEN = "{weekday} {day}, {part}"
+APPOINTMENT_AT_HOUSE = "tại {house}"
+APPOINTMENT_AT_HOME = "tại nhà bác: tình nguyện viên sẽ đến địa chỉ {address}"
+APPOINTMENT_AT_HOME_NO_ADDRESS = "tại nhà bác: tình nguyện viên sẽ gọi bác để hỏi địa chỉ"
+APPOINTMENT_HOW_TO_CHANGE = "Muốn hủy, bác nhắn «hủy lịch»; muốn đổi ngày giờ, bác nhắn «đổi lịch»."
+APPOINTMENT_BOOKED = ("Lịch hẹn của bác ({code}): {when}, {place}. Tổ sẽ nhắn nhắc bác trước giờ hẹn. "
+                      + APPOINTMENT_HOW_TO_CHANGE)
+REMIND_EVENING = "Nhắc lịch hẹn ngày mai ({code}): {when}, {place}. " + APPOINTMENT_HOW_TO_CHANGE
+REMIND_HOUR = "Khoảng 1 tiếng nữa là đến lịch hẹn của bác ({code}): {when}, {place}. " + APPOINTMENT_HOW_TO_CHANGE
+NO_APPOINTMENT = "Bác chưa có lịch hẹn nào sắp tới ạ. Muốn đặt lịch, bác nhắn «đặt lịch»."
+APPOINTMENT_CANCELLED = "Dạ, tổ đã hủy lịch hẹn {code} ({when}) của bác. Bác cần gì cứ nhắn tổ ạ."
+APPOINTMENT_MOVING = ("Dạ, tổ đã hủy lịch cũ {code} ({when}). Bác chọn ngày và buổi mới, "
+                      "các thông tin khác tổ giữ nguyên ạ.")
+# To volunteers and leaders
+APPOINTMENT_PLACES = {"nha_van_hoa": "tại nhà văn hóa", "tai_nha": "đến nhà"}
+APPOINTMENT_NOTICE = "Lịch hẹn mới {code}: {when}, {place}.\nPhụ trách: {who}\n{details}\nXong việc, nhắn: xong {code}"
+APPOINTMENT_NOBODY = "chưa có tình nguyện viên trực buổi này, nhờ bạn sắp xếp người"
+APPOINTMENT_CANCELLED_STAFF = "Cư dân đã hủy lịch hẹn {code} ({when}, {place})."
+APPOINTMENT_MOVED_STAFF = "Cư dân đã đổi lịch hẹn {code} ({when}, {place}) sang ngày khác; lịch mới sẽ báo sau."
+TODAY_TITLE = "Lịch hẹn hôm nay ({day}):"
+TODAY_LINE = "{number}. {code} · {part} · {place} · {who}{done}"
+TODAY_DONE = " (đã xong)"
+TODAY_NONE = "Hôm nay ({day}) bạn không có lịch hẹn nào."
+APPOINTMENT_UNKNOWN = "Không thấy lịch hẹn {code}. Bạn xem lại mã nhé."
+APPOINTMENT_DONE = "Đã ghi nhận lịch hẹn {code} đã xong. Cảm ơn bạn!"
+APPOINTMENT_ALREADY_DONE = "Lịch hẹn {code} đã ghi xong rồi."
+APPOINTMENT_WAS_CANCELLED = "Lịch hẹn {code} đã bị hủy nên không ghi xong được."
+
+# --- Casework: request statuses, follow-ups, leaders' numbers (bot/casework.py) -----------------------
+STATUS_LABELS = {"moi": "Mới", "dang_xu_ly": "Đang xử lý", "cho_bo_sung": "Chờ bổ sung", "da_xong": "Đã xong",
+                 "da_huy": "Đã hủy"}
+STATUS_NOTICE = "Hồ sơ {code} của bác: {status}. {next}"
+STATUS_NEXT = {
+    "moi": "Tổ sẽ xem lại và báo bác sớm ạ.",
+    "dang_xu_ly": "{who} đang làm, cần gì thêm sẽ nhắn bác ạ.",
+    "cho_bo_sung": "Bác cần bổ sung giấy tờ: bác nhắn «gặp người» hoặc gọi {phone} để được hướng dẫn ạ.",
+    "da_xong": "Việc đã xong. Cảm ơn bác ạ.",
+    "da_huy": "Nếu bác vẫn cần, bác nhắn lại cho tổ hoặc gọi {phone} ạ.",
+}
+WHO_DEFAULT = "Tổ dân phố"
+RESIDENT = "Cư dân"
+PENDING_INTRO = "Bác có {n} thông báo mới từ tổ dân phố:"
+FOLLOW_UP_QUESTION = "Phản ánh {code} của bác đã được xử lý chưa ạ?"
+FOLLOW_UP_OPTIONS = ("Rồi", "Chưa")
+FOLLOW_UP_THANKS = "Tổ cảm ơn bác đã phản hồi ạ."
+FOLLOW_UP_REOPENED = "Dạ, tổ đã mở lại phản ánh {code} và báo tổ trưởng ạ."
+FOLLOW_UP_REOPENED_STAFF = "Cư dân báo phản ánh {code} chưa được xử lý; đã mở lại."
+KIND_TITLES = {"ho_tro": "Gặp người hỗ trợ"}
+NONE = "(không có)"
+STATS_TITLE = "Thống kê tháng {month}: {total} yêu cầu."
+STATS_BY_KIND = "Theo loại:"
+STATS_BY_STATUS = "Theo trạng thái:"
+STATS_BY_CHANNEL = "Theo cách làm:"
+OPEN_NONE = "Không có yêu cầu nào đang mở."
+OPEN_TITLE = "{n} yêu cầu đang mở (cũ nhất trước):"
+OPEN_LINE = "- {code} · {kind} · {status} · {days} ngày"
+DIGEST = ("Tổng kết ngày {day}: {new} yêu cầu mới, {overdue} yêu cầu quá hạn, {done} yêu cầu xong hôm nay.\n"
+          "Quá hạn: {codes}")

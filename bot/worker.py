@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Callable
 
 from bot.events import MalformedEvent, parse_event
-from bot.replies import to_payload
+from bot.replies import To, to_payload
 from bot.sender import OutboxSender
 from bot.store import Store
 
@@ -18,6 +18,17 @@ log = logging.getLogger(__name__)
 
 # The processing thread sends its own replies at once; the sweeper only takes them after this.
 SEND_GRACE = timedelta(seconds=30)
+
+
+def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
+                hold: timedelta = SEND_GRACE) -> int:
+    """Write one reply to the outbox (to the sender, or to whoever a To names); return its id.
+
+    `hold` keeps the sweeper off it while the caller sends it itself; web processes pass 0 and
+    leave the sending to the worker's sweeper."""
+    user_id = reply.user_id if isinstance(reply, To) else sender_id
+    reply = reply.reply if isinstance(reply, To) else reply
+    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold).id
 
 
 class Worker:
@@ -86,8 +97,7 @@ class Worker:
                 uow.commit()
                 return
             status, replies = self.handle(uow, event_id, event)
-            ids = [uow.outbox.add(reply.kind, to_payload(reply), user_id=event.user_id, event_id=event_id,
-                                  hold=SEND_GRACE).id for reply in replies]
+            ids = [queue_reply(uow, reply, event.user_id, event_id) for reply in replies]
             uow.events.finish(event_id, status)
             uow.commit()
         self.sender.send_ids(ids)

@@ -78,12 +78,33 @@ def make_settings(database_url: str, standin_url: str, **changes) -> Settings:
     return base.with_overrides(**changes)
 
 
+class MovableClock:
+    """The bot's clock in tests: real time until a test sets or moves it (no sleeping)."""
+
+    def __init__(self):
+        self.fixed = None
+
+    def __call__(self):
+        from bot.store.models import utcnow
+        return self.fixed or utcnow()
+
+    def set_local(self, year, month, day, hour, minute=0):
+        """Set the clock to a local Vietnam time (UTC+7)."""
+        from datetime import datetime, timedelta
+        self.fixed = datetime(year, month, day, hour, minute) - timedelta(hours=7)
+
+    def advance(self, minutes: float):
+        from datetime import timedelta
+        self.fixed = self() + timedelta(minutes=minutes)
+
+
 @dataclass
 class RunningBot:
     url: str
     app: object
     services: object
     standin: object
+    clock: MovableClock = None
 
     def post(self, event: dict, *, sign: bool = True, headers: dict | None = None) -> requests.Response:
         """POST an event to the webhook exactly as Zalo would: raw JSON bytes, signed."""
@@ -117,17 +138,32 @@ class RunningBot:
         self.wait_idle()
         return [m["text"] or "" for m in self.standin.state.messages_for(user_id)[seen:]]
 
+    def inbox(self, user_id: str) -> list[str]:
+        """Every text the user has received so far."""
+        return [m["text"] or "" for m in self.standin.state.messages_for(user_id)]
+
+    def add_staff(self, zalo_id: str, name: str, role: str, parts: tuple[str, ...] = ()) -> None:
+        with self.services.store.unit() as uow:
+            uow.staff.add(zalo_id, name, role)
+            for part in parts:
+                uow.staff.add_shift(zalo_id, part)
+            uow.commit()
+
 
 def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[RunningBot, callable]:
+    from dataclasses import replace
     app = create_app(settings)
     services = app.extensions["bot"]
+    clock = MovableClock()
+    services.runtime = replace(services.runtime, clock=clock)
     upgrade_schema(services.store.engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if start_worker:
         services.worker.start()
-    bot = RunningBot(url=f"http://127.0.0.1:{server.server_port}", app=app, services=services, standin=standin)
+    bot = RunningBot(url=f"http://127.0.0.1:{server.server_port}", app=app, services=services, standin=standin,
+                     clock=clock)
 
     def stop():
         server.shutdown()

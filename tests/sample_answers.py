@@ -1,20 +1,25 @@
 """A right and a wrong answer for every step type, as a resident would type or send them."""
 from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
 
 from bot.flows.procedures import Step
 
 WRONG = {"text": "a", "name": "12345", "date": "32/13/2024", "phone": "12345", "cccd": "12345",
-         "number": "abc", "choice": "99", "yesno": "để tôi nghĩ", "address": "a"}
+         "number": "abc", "choice": "99", "yesno": "để tôi nghĩ", "address": "a", "slot": "99"}
+SCHEDULE = Path(__file__).resolve().parent.parent / "config" / "schedule.yaml"
 
 
 def right_text(step: Step, today: date) -> str:
     """A valid typed answer for a step (photo and location steps are answered with attachments)."""
     if step.type == "date":
-        day = today + timedelta(days=10) if step.when == "future" else date(today.year - 1, 8, 15)
+        day = today + timedelta(days=min(step.within_days or 10, 3)) if step.when == "future" \
+            else date(today.year - 1, 8, 15)
         return day.strftime("%d/%m/%Y")
     return {"text": "Đèn đường trước nhà số 12 bị hỏng", "name": "Nguyễn Văn An", "phone": "0912345678",
             "cccd": "001234567890", "number": "3", "choice": "1", "yesno": "có",
-            "address": "Số 12 ngõ 5 phố Hoa Lư", "location": "Đầu ngõ 5 phố Hoa Lư"}[step.type]
+            "address": "Số 12 ngõ 5 phố Hoa Lư", "location": "Đầu ngõ 5 phố Hoa Lư", "slot": "1"}[step.type]
 
 
 def stored_value(step: Step, today: date) -> str:
@@ -23,4 +28,6 @@ def stored_value(step: Step, today: date) -> str:
         return step.choices[0]
     if step.type == "yesno":
         return "Có"
+    if step.type == "slot":  # the first part of the day (all are free on an empty day ten days ahead)
+        return yaml.safe_load(SCHEDULE.read_text(encoding="utf-8"))["parts"][0]["title"]
     return right_text(step, today)

@@ -58,3 +58,26 @@ def test_staff_bad_role_and_unknown_removal_are_clear_errors(runner):
     assert bad.exit_code != 0 and "leader" in bad.output
     missing = runner.invoke(args=["staff", "remove", "--zalo-id", "nobody"])
     assert missing.exit_code != 0 and "No staff member" in missing.output
+
+
+def test_office_hours_are_checked():
+    assert load_settings({"OFFICE_HOURS": "0-24"}, dotenv=False).office_hours == (0, 24)
+    for bad in ("21-7", "7", "a-b", "7-25"):
+        with pytest.raises(ConfigError, match="OFFICE_HOURS"):
+            load_settings({"OFFICE_HOURS": bad}, dotenv=False)
+
+
+def test_roster_parts_must_lie_within_office_hours(sqlite_url):
+    with pytest.raises(ConfigError, match="outside OFFICE_HOURS"):
+        create_app(make_settings(sqlite_url, "http://127.0.0.1:9", office_hours=(8, 20)))
+
+
+def test_roster_commands(runner):
+    runner.invoke(args=["staff", "add", "--zalo-id", "V1", "--name", "Lan", "--role", "volunteer"])
+    assert runner.invoke(args=["roster", "add", "--zalo-id", "V1", "--part", "sang"]).exit_code == 0
+    assert "sang" in runner.invoke(args=["roster", "list"]).output
+    unknown = runner.invoke(args=["roster", "add", "--zalo-id", "V1", "--part", "dem"])
+    assert unknown.exit_code != 0 and "Unknown part" in unknown.output
+    stranger = runner.invoke(args=["roster", "add", "--zalo-id", "nobody", "--part", "sang"])
+    assert stranger.exit_code != 0 and "not staff" in stranger.output
+    assert runner.invoke(args=["roster", "remove", "--zalo-id", "V1", "--part", "sang"]).exit_code == 0

@@ -131,6 +131,8 @@ def _date(step: Step, text: str, today: date) -> Checked:
         return Checked(problem="date_future")
     if step.when == "future" and day < today:
         return Checked(problem="date_past")
+    if step.within_days and abs((day - today).days) > step.within_days:
+        return Checked(problem="date_too_far")
     return Checked(day.strftime("%d/%m/%Y"))
 
 

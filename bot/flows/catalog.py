@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.duty import DayPart
 from bot.flows.intents import HUMAN, IntentMatcher
 from bot.flows.procedures import Procedure, ProcedureFileError, load_procedures
 
@@ -30,6 +31,11 @@ class Catalog:
     menu: tuple[MenuItem, ...]
     neighborhood: Neighborhood
     matcher: IntentMatcher
+    parts: tuple[DayPart, ...] = ()
+    evening_reminder_hour: int = 19
+
+    def part(self, key: str) -> DayPart | None:
+        return next((p for p in self.parts if p.key == key), None)
 
     def title_of(self, target: str) -> str:
         from bot import texts
@@ -59,6 +65,23 @@ def _menu(path: Path, procedures: dict[str, Procedure]) -> tuple[MenuItem, ...]:
     return tuple(items)
 
 
+def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int]:
+    data = _read(path)
+    parts = []
+    for number, raw in enumerate(data.get("parts") or [], start=1):
+        try:
+            part = DayPart(str(raw["key"]), str(raw["title"]), int(raw["start"]), int(raw["end"]),
+                           int(raw.get("capacity", 1)))
+        except (KeyError, TypeError, ValueError):
+            raise ProcedureFileError(path, None, f"part {number} needs key, title, start, end, capacity") from None
+        if not 0 <= part.start < part.end <= 24 or part.capacity < 1:
+            raise ProcedureFileError(path, None, f"part {number}: hours must run forward within 0–24")
+        parts.append(part)
+    if not parts:
+        raise ProcedureFileError(path, None, "at least one part of the day is needed")
+    return tuple(parts), int(data.get("evening_reminder_hour", 19))
+
+
 def load_catalog(config_dir: Path) -> Catalog:
     """Load and check config/; raise ProcedureFileError naming the file and line on any problem."""
     procedures = load_procedures(config_dir / "procedures")
@@ -68,4 +91,5 @@ def load_catalog(config_dir: Path) -> Catalog:
         raise ProcedureFileError(config_dir / "neighborhood.yaml", None, f"missing: {', '.join(missing)}")
     neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")})
     matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()})
-    return Catalog(procedures, _menu(config_dir / "menu.yaml", procedures), neighborhood, matcher)
+    parts, evening = _schedule(config_dir / "schedule.yaml")
+    return Catalog(procedures, _menu(config_dir / "menu.yaml", procedures), neighborhood, matcher, parts, evening)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 from bot import texts
-from bot.flows import render
+from bot.flows import render, slots
 from bot.flows.answers import Given, check, is_skip, pick_option
 from bot.flows.catalog import Catalog
 from bot.flows.intents import HUMAN, command_of
@@ -43,6 +44,8 @@ class Outcome:
 class Moment:
     now: datetime  # UTC, naive
     today: date  # the resident's calendar day (Asia/Ho_Chi_Minh)
+    # dd/mm/yyyy → keys of the parts of that day with room (the handler asks the database); None: all
+    free_parts: Callable[[str], tuple[str, ...]] | None = None
 
 
 def respond(catalog: Catalog, state: dict | None, given: Given, at: Moment,
@@ -68,7 +71,7 @@ def prompt(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     if mode == "consent":
         return [render.consent_question()]
     if mode == "ask":
-        return [render.question(procedure.steps[state["index"]])]
+        return _question(catalog, state, at)
     if mode == "offer_human":
         return [Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)]
     if mode == "channel":
@@ -100,20 +103,34 @@ def _menu(catalog: Catalog, *before: Reply) -> Outcome:
 def _idle(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     if given.kind != "text":
         return _menu(catalog, Text(texts.UNSUPPORTED))
+    intent = catalog.matcher.match(given.text)
+    tapped = _is_offered_line(catalog, state, given.text)
+    if intent.kind == "procedure" and not tapped and not normalize(given.text).isdigit():
+        return _start(catalog, intent.ids[0], at)  # a named procedure beats a menu line that mentions it
+    if intent.kind == "human" and not tapped:
+        return _ask_human(state)
     picked = _picked_target(catalog, state, given.text)
     if picked is not None:
         return picked if isinstance(picked, Outcome) else _start_target(catalog, picked, at)
-    intent = catalog.matcher.match(given.text)
     if intent.kind == "procedure":
         return _start(catalog, intent.ids[0], at)
-    if intent.kind == "human":
-        return _ask_human(state)
     if intent.kind == "ambiguous":
         return Outcome({"mode": "choose", "options": list(intent.ids)},
                        [render.targets_menu(catalog, texts.WHICH_ONE, intent.ids)])
     if intent.kind == "menu":
         return _menu(catalog, Text(texts.WELCOME))
     return _menu(catalog, Text(texts.NOT_UNDERSTOOD))
+
+
+def _is_offered_line(catalog: Catalog, state: dict, text: str) -> bool:
+    """The text is exactly a line of the menu or list on screen (a button tap), so it picks that line."""
+    if state.get("mode") == "menu":
+        lines = [item.title for item in catalog.menu]
+    elif state.get("mode") == "choose":
+        lines = [catalog.title_of(t) for t in state.get("options") or []]
+    else:
+        return False
+    return normalize(text) in {normalize(line) for line in lines}
 
 
 def _picked_target(catalog: Catalog, state: dict, text: str):
@@ -155,9 +172,8 @@ def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
     if choice is None and given.kind == "text":
         choice = {"co": 0, "khong": 1}.get(normalize(given.text).split(" ")[0])
     if choice == 0:
-        procedure = catalog.procedures[state["procedure"]]
         state.update(mode="ask", index=0, errors=0, consent_at=at.now.isoformat())
-        return Outcome(state, [render.question(procedure.steps[0])])
+        return Outcome(state, _question(catalog, state, at))
     if choice == 1:
         procedure = catalog.procedures[state["procedure"]]
         return _menu(catalog, Text(texts.NO_CONSENT), *render.self_service(procedure))
@@ -170,30 +186,60 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     if step.optional and given.kind == "text" and is_skip(given.text):
         value = ""
     else:
-        checked = check(step, given, at.today)
+        checked = (slots.check_slot(catalog, step, state.get("answers", {}), given, at) if step.type == "slot"
+                   else check(step, given, at.today))
         if not checked.ok:
-            return _wrong(state, step, checked.problem, at)
+            return _wrong(catalog, state, checked.problem, at)
         value = checked.value
-    state["answers"] = {**state.get("answers", {}), step.field: value}
+    answers = {**state.get("answers", {}), step.field: value}
+    # In the order asked; a new day needs its part of the day chosen again (asked next, even when editing).
+    state["answers"] = {s.field: answers[s.field] for s in procedure.steps
+                        if s.field in answers and s.date_field != step.field}
     state["errors"] = 0
     note = step.notes.get("yes" if value == "Có" else "no" if value == "Không" else value)
-    return _advance(catalog, state, [Text(note)] if note else [])
+    return _advance(catalog, state, [Text(note)] if note else [], at)
 
 
-def _wrong(state: dict, step, problem: str, at: Moment) -> Outcome:
+def _wrong(catalog: Catalog, state: dict, problem: str, at: Moment) -> Outcome:
     state["errors"] = state.get("errors", 0) + 1
     if state["errors"] >= MAX_WRONG:
         state["mode"] = "offer_human"
         return Outcome(state, [Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)])
-    example = (at.today + timedelta(days=7)).strftime("%d/%m/%Y")
-    return Outcome(state, [Text(texts.ANSWER_PROBLEMS[problem].format(example=example)), render.question(step)])
+    step = catalog.procedures[state["procedure"]].steps[state["index"]]
+    days = step.within_days or 7
+    example = (at.today + timedelta(days=min(days, 3))).strftime("%d/%m/%Y")
+    return Outcome(state, [Text(texts.ANSWER_PROBLEMS[problem].format(example=example, days=days)),
+                           *_question(catalog, state, at)])
 
 
-def _advance(catalog: Catalog, state: dict, replies: list[Reply]) -> Outcome:
+def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
+    """Ask the current step; a slot step offers the parts of its day with room, or asks the day again."""
     procedure = catalog.procedures[state["procedure"]]
-    if not state.pop("editing", False) and state["index"] + 1 < len(procedure.steps):
-        state["index"] += 1
-        return Outcome(state, [*replies, render.question(procedure.steps[state["index"]])])
+    step = procedure.steps[state["index"]]
+    if step.type != "slot":
+        return [render.question(step)]
+    day = state.get("answers", {}).get(step.date_field, "")
+    titles = slots.free_titles(catalog, at, day)
+    if titles:
+        return [render.question(step, titles)]
+    state["index"], state["editing"] = procedure.step_index(step.date_field), True
+    return [Text(texts.SLOT_DAY_FULL.format(day=day)), render.question(procedure.steps[state["index"]])]
+
+
+def _next_index(procedure, state: dict) -> int | None:
+    """The next question: the following step, or when editing (or moving a booking) the first unanswered."""
+    if state.get("editing"):
+        return next((i for i, s in enumerate(procedure.steps) if s.field not in state["answers"]), None)
+    return state["index"] + 1 if state["index"] + 1 < len(procedure.steps) else None
+
+
+def _advance(catalog: Catalog, state: dict, replies: list[Reply], at: Moment) -> Outcome:
+    procedure = catalog.procedures[state["procedure"]]
+    following = _next_index(procedure, state)
+    if following is not None:
+        state["index"] = following
+        return Outcome(state, [*replies, *_question(catalog, state, at)])
+    state.pop("editing", None)
     channel = _channel_of(procedure, state["answers"])
     if channel is None and not state.get("channel"):
         state["mode"] = "channel"
@@ -222,6 +268,11 @@ def _channel(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     said = normalize(given.text) if given.kind == "text" else ""
     if said in SUBMIT_WORDS:
+        procedure = catalog.procedures[state["procedure"]]
+        if taken := slots.taken_slot(catalog, procedure, state["answers"], at):  # filled up meanwhile
+            state["answers"] = {k: v for k, v in state["answers"].items() if k != taken.field}
+            state.update(mode="ask", index=procedure.step_index(taken.field), editing=True, errors=0)
+            return Outcome(state, [Text(texts.SLOT_TAKEN), *_question(catalog, state, at)])
         effect = Submit(state["procedure"], dict(state["answers"]), state.get("channel") or "online")
         return Outcome({"mode": "menu"}, [], [effect])
     if said in EDIT_WORDS:
@@ -236,7 +287,7 @@ def _edit(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     if index is None:
         return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure)])
     state.update(mode="ask", index=index, editing=True, errors=0)
-    return Outcome(state, [render.question(procedure.steps[index])])
+    return Outcome(state, _question(catalog, state, at))
 
 
 def _offer_human(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
@@ -286,7 +337,7 @@ def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
         return _menu(catalog)
     procedure = catalog.procedures[state["procedure"]]
     if mode == "ask" and state.get("index", 0) == 0 and not state.get("editing"):
-        return Outcome(state, [Text(texts.NOTHING_TO_GO_BACK), render.question(procedure.steps[0])])
+        return Outcome(state, [Text(texts.NOTHING_TO_GO_BACK), *_question(catalog, state, at)])
     if mode == "ask" and not state.get("editing"):
         state["index"] -= 1
     elif mode in ("channel", "summary", "edit"):
@@ -294,7 +345,7 @@ def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
         state.pop("channel", None)  # asked again (or derived again) after the last question
     state.update(mode="ask", errors=0)
     state.pop("editing", None)
-    return Outcome(state, [render.question(procedure.steps[state["index"]])])
+    return Outcome(state, _question(catalog, state, at))
 
 
 def _repeat(catalog: Catalog, state: dict, at: Moment) -> Outcome:

@@ -138,16 +138,27 @@ def _step(path: Path, raw: object, number: int) -> Step:
     when = raw.get("when", "any")
     if when not in ("past", "future", "any") or (when != "any" and kind != "date"):
         fail("when must be past, future or any, and only on date steps")
+    within = raw.get("within_days")
+    if within is not None and (kind != "date" or not isinstance(within, int) or within < 1):
+        fail("within_days must be a whole number of days, on a date step")
     if not isinstance(raw.get("optional", False), bool):
         fail("optional must be true or false")
+    date_field = raw.get("date_field", "")
+    if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
+        fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
     return Step(field=raw["field"], label=raw["label"].strip(), ask=raw["ask"].strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
-                notes={k: v.strip() for k, v in notes.items()}, when=when)
+                notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
+                within_days=within)
 
 
 def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:
-    seen: set[str] = set()
-    for step, raw in zip(steps, raw_steps):
+    """Fields are unique, and a slot step's date_field names an earlier date step."""
+    seen: dict[str, str] = {}
+    for number, (step, raw) in enumerate(zip(steps, raw_steps), 1):
         if step.field in seen:
             raise ProcedureFileError(path, raw.get(LINE), f"field {step.field} is used twice")
-        seen.add(step.field)
+        if step.type == "slot" and seen.get(step.date_field) != "date":
+            raise ProcedureFileError(path, raw.get(LINE),
+                                     f"step {number}: date_field must name an earlier date step")
+        seen[step.field] = step.type

@@ -9,12 +9,12 @@ from pathlib import Path
 import yaml
 
 STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesno", "address", "photo",
-              "location"}
+              "location", "slot"}
 CHANNELS = ("online", "nha_van_hoa", "tai_nha")
 TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
             "channel_from"}
 GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
-STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when"}
+STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days"}
 LINE = "__line__"
 
 
@@ -59,6 +59,8 @@ class Step:
     choices: tuple[str, ...] = ()
     notes: dict = field(default_factory=dict)
     when: str = "any"
+    within_days: int | None = None  # date steps: at most this many days from today
+    date_field: str = ""  # for `slot`: the earlier `date` step whose day the parts are offered for
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,12 @@ def consent_question() -> Choices:
     return Choices(texts.CONSENT, texts.CONSENT_OPTIONS)
 
 
-def question(step: Step) -> Reply:
-    """The step's question, its `ask` word for word, with options or a short hint."""
+def question(step: Step, offered: tuple[str, ...] = ()) -> Reply:
+    """The step's question, its `ask` word for word, with options (a slot's: the parts `offered`) or a hint."""
     if step.type == "choice":
         return Choices(step.ask, step.choices)
+    if step.type == "slot":
+        return Choices(step.ask, offered)
     if step.type == "yesno":
         return Choices(step.ask, texts.YESNO)
     hints = {"photo": texts.PHOTO_HINT, "location": texts.LOCATION_HINT}
@@ -91,7 +93,3 @@ def self_service(procedure: Procedure) -> list[Reply]:
     else:
         lines = [texts.NEXT_ONLINE_NONE] + [f"- {w}" for w in g.where]
     return [Text("\n".join(lines))]
-
-
-def human_requested(catalog: Catalog, code: str) -> Text:
-    return Text(texts.HUMAN_REQUESTED.format(code=code, hours=catalog.neighborhood.hours))

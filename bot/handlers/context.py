@@ -18,6 +18,10 @@ class Runtime:
     catalog: Catalog
     idle: timedelta = timedelta(minutes=30)
     clock: Callable[[], datetime] = field(default=utcnow)
+    office_hours: tuple[int, int] = (7, 21)
+    claim_timeout: timedelta = timedelta(minutes=10)
+    console_quiet: timedelta = timedelta(minutes=30)
+    digest_hour: int = 20
 
 
 @dataclass(frozen=True)

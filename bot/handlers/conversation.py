@@ -7,11 +7,11 @@ from bot.events import InboundEvent
 from bot.flows import engine, render
 from bot.flows.answers import Given
 from bot.flows.engine import AskHuman, Moment, Submit
+from bot.handlers import appointments, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply
 
 VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
-HUMAN_CODE = "HT"
 
 
 def given_from(event: InboundEvent) -> Given:
@@ -31,7 +31,8 @@ def given_from(event: InboundEvent) -> Given:
 def on_message(ctx: Context) -> list[Reply]:
     now = ctx.runtime.clock()
     state = ctx.uow.conversations.get(ctx.user_id)
-    at = Moment(now=now, today=(now + VIETNAM_OFFSET).date())
+    at = Moment(now=now, today=(now + VIETNAM_OFFSET).date(),
+                free_parts=lambda day: appointments.free_parts(ctx.uow, ctx.catalog, day))
     outcome = engine.respond(ctx.catalog, state, given_from(ctx.event), at, ctx.runtime.idle)
     replies = list(outcome.replies)
     for effect in outcome.effects:
@@ -46,8 +47,10 @@ def _apply(ctx: Context, effect, consent_at: str | None) -> list[Reply]:
         procedure = ctx.catalog.procedures[effect.procedure_id]
         row = ctx.uow.requests.create(procedure.code, procedure.id, ctx.user_id, effect.answers,
                                       effect.channel, consented)
-        return render.submitted(ctx.catalog, procedure, row.code, effect.channel)
+        replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel)
+        if any(step.type == "slot" for step in procedure.steps):  # a booking: its own confirmation
+            return replies[:1] + appointments.book(ctx, row, effect.answers)
+        return replies
     assert isinstance(effect, AskHuman)
     answers = {"procedure": effect.procedure_id, **effect.answers} if consented and effect.procedure_id else {}
-    row = ctx.uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consented)
-    return [render.human_requested(ctx.catalog, row.code)]
+    return handoff.open_handoff(ctx, effect.procedure_id, answers, consented)

@@ -1,0 +1,171 @@
+"""Handing a chat to a person: open, notify who is on duty, claim, relay both ways, close and rate."""
+from __future__ import annotations
+
+from bot import duty, texts
+from bot.flows.intents import command_of
+from bot.handlers.context import Context
+from bot.replies import Choices, Reply, Text, To
+from bot.store.models import Handoff
+
+HUMAN_CODE = "HT"
+
+
+def resident_name(uow, user_id: str) -> str:
+    member = uow.members.get(user_id)
+    return member.display_name if member and member.display_name else f"Cư dân …{user_id[-4:]}"
+
+
+def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented) -> list[Reply]:
+    """A resident asked for a person: log the request, tell them when, tell who is on duty."""
+    uow, now, runtime = ctx.uow, ctx.runtime.clock(), ctx.runtime
+    active = uow.handoffs.active_for_user(ctx.user_id)
+    if active is not None:
+        return [Text(texts.HUMAN_ALREADY.format(code=active.code))]
+    request = uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consented)
+    handoff = uow.handoffs.open(request.code, ctx.user_id, request.id, procedure_id)
+    if not duty.in_office_hours(now, runtime.office_hours):
+        when = duty.next_opening(now, runtime.office_hours)
+        hours = f"{runtime.office_hours[0]}h–{runtime.office_hours[1]}h"
+        return [Text(texts.HUMAN_OUT_OF_HOURS.format(code=handoff.code, hours=hours, when=when))]
+    return [Text(texts.HUMAN_REQUESTED.format(code=handoff.code)), *notify(ctx.uow, ctx.runtime, handoff, now)]
+
+
+def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
+    """Tell the volunteers on duty (or, with none, the leaders) that someone waits, with context."""
+    catalog = runtime.catalog
+    volunteers = uow.staff.with_role("volunteer")
+    ids = duty.on_duty(volunteers, uow.staff.shifts(), now, catalog.parts, runtime.office_hours)
+    ids = ids or [s.zalo_id for s in uow.staff.with_role("leader")]
+    procedure = catalog.procedures.get(handoff.procedure_id or "")
+    last = uow.events.recent_texts(handoff.user_id) or [texts.HANDOFF_NO_MESSAGES]
+    notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
+                                         doing=procedure.title if procedure else texts.HANDOFF_NOTHING_DOING,
+                                         last="\n".join(f"- {t}" for t in last))
+    handoff.notified_at = now
+    return [To(staff_id, Text(notice)) for staff_id in ids]
+
+
+def claim(ctx: Context, code: str) -> list[Reply]:
+    handoff = ctx.uow.handoffs.by_code(code)
+    if handoff is None:
+        return [Text(texts.HANDOFF_UNKNOWN.format(code=code.upper()))]
+    if handoff.status == "closed":
+        return [Text(texts.HANDOFF_CLOSED_ALREADY.format(code=handoff.code))]
+    if handoff.status == "claimed" and handoff.volunteer_id != ctx.user_id:
+        holder = ctx.uow.staff.get(handoff.volunteer_id or "")
+        return [Text(texts.HANDOFF_TAKEN.format(code=handoff.code, name=holder.name if holder else "người khác"))]
+    now = ctx.runtime.clock()
+    handoff.status, handoff.volunteer_id, handoff.claimed_at, handoff.last_staff_at = "claimed", ctx.user_id, now, now
+    ctx.uow.requests.set_status(handoff.request_id, "dang_xu_ly")
+    me = ctx.uow.staff.get(ctx.user_id)
+    name = resident_name(ctx.uow, handoff.user_id)
+    return [Text(texts.HANDOFF_CLAIMED_STAFF.format(code=handoff.code, name=name)),
+            To(handoff.user_id, Text(texts.HANDOFF_CLAIMED_RESIDENT.format(name=me.name if me else "Cán bộ")))]
+
+
+def close(ctx: Context, code: str | None) -> list[Reply]:
+    """«xong»: end the helper's handoff (leaders may close any by code); the resident rates it."""
+    uow = ctx.uow
+    handoff = uow.handoffs.by_code(code) if code else uow.handoffs.claimed_by(ctx.user_id)
+    if handoff is None or (ctx.role != "leader" and handoff.volunteer_id not in (ctx.user_id, None)
+                           and handoff.source != "console"):
+        return [Text(texts.HANDOFF_NOTHING_TO_CLOSE)]
+    if handoff.status == "closed":
+        return [Text(texts.HANDOFF_CLOSED_ALREADY.format(code=handoff.code))]
+    handoff.status, handoff.closed_at = "closed", ctx.runtime.clock()
+    uow.requests.set_status(handoff.request_id, "da_xong")
+    uow.conversations.save(handoff.user_id, {"mode": "rate", "handoff": handoff.id})
+    return [Text(texts.HANDOFF_CLOSED_STAFF.format(code=handoff.code)),
+            To(handoff.user_id, Choices(texts.RATE_QUESTION, texts.RATE_OPTIONS))]
+
+
+def _as_text(ctx: Context) -> str:
+    event = ctx.event
+    if event.text and event.name == "user_send_text":
+        return event.text
+    attachment = event.attachments[0].payload if event.attachments else {}
+    if event.name in ("user_send_image", "user_send_gif"):
+        return texts.ATTACHMENT_IMAGE.format(url=attachment.get("url", ""))
+    if event.name == "user_send_location":
+        point = attachment.get("coordinates") or {}
+        return texts.ATTACHMENT_LOCATION.format(lat=point.get("latitude", ""), lng=point.get("longitude", ""))
+    return texts.ATTACHMENT_OTHER
+
+
+def relay_from_staff(ctx: Context) -> list[Reply] | None:
+    """A helper's message while holding a chat goes to the resident; None if they hold none."""
+    handoff = ctx.uow.handoffs.claimed_by(ctx.user_id)
+    if handoff is None:
+        return None
+    handoff.last_staff_at = ctx.runtime.clock()
+    me = ctx.uow.staff.get(ctx.user_id)
+    text = texts.HANDOFF_RELAY_TO_RESIDENT.format(name=me.name if me else "Cán bộ", text=_as_text(ctx))
+    return [To(handoff.user_id, Text(text))]
+
+
+def resident_message(ctx: Context) -> list[Reply] | None:
+    """While a person has the chat the bot stays quiet: relay to the helper, or hold. None = bot answers."""
+    handoff = ctx.uow.handoffs.active_for_user(ctx.user_id)
+    if handoff is None:
+        return None
+    now = ctx.runtime.clock()
+    if handoff.source == "console" and now - (handoff.last_staff_at or handoff.created_at) > ctx.runtime.console_quiet:
+        handoff.status, handoff.closed_at = "closed", now
+        return None
+    if handoff.status == "waiting" and ctx.event.text and command_of(ctx.event.text) == "cancel":
+        handoff.status, handoff.closed_at = "closed", now
+        ctx.uow.requests.set_status(handoff.request_id, "da_huy")
+        from bot.flows import render
+        return [Text(texts.HANDOFF_CANCELLED.format(code=handoff.code)), render.main_menu(ctx.catalog)]
+    if handoff.status == "claimed" and handoff.volunteer_id:
+        text = texts.HANDOFF_RELAY_TO_STAFF.format(code=handoff.code, name=resident_name(ctx.uow, ctx.user_id),
+                                                   text=_as_text(ctx))
+        return [To(handoff.volunteer_id, Text(text))]
+    return []
+
+
+def rating(ctx: Context, state: dict | None) -> list[Reply] | None:
+    """The answer to «how was the help?» after a handoff closed; None when not waiting for one."""
+    if not state or state.get("mode") != "rate" or ctx.event.name != "user_send_text":
+        return None
+    from bot.flows.answers import pick_option
+
+    index = pick_option(ctx.event.text or "", texts.RATE_OPTIONS)
+    ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+    if index is None:
+        return None  # they moved on: answer the message normally
+    handoff = ctx.uow.handoffs.get(state["handoff"])
+    if handoff is not None:
+        handoff.rating = index + 1
+    from bot.flows import render
+    return [Text(texts.RATE_THANKS), render.main_menu(ctx.catalog)]
+
+
+def console_reply(uow, user_id: str, now) -> None:
+    """Someone answered from the OA console: the bot pauses for this resident until quiet again."""
+    handoff = uow.handoffs.active_for_user(user_id)
+    if handoff is not None:
+        handoff.last_staff_at = now
+        if handoff.status == "waiting":
+            handoff.status, handoff.source, handoff.claimed_at = "claimed", "console", now
+        return
+    uow.handoffs.open(uow.requests.next_code(HUMAN_CODE), user_id, None, None, source="console", status="claimed")
+
+
+def tick(uow, runtime, now) -> list[To]:
+    """Every minute: tell the morning shift about night requests; remind leaders of unclaimed ones."""
+    out: list[To] = []
+    if not duty.in_office_hours(now, runtime.office_hours):
+        return out
+    leaders = [s.zalo_id for s in uow.staff.with_role("leader")]
+    for handoff in uow.handoffs.waiting():
+        if handoff.notified_at is None:
+            out += notify(uow, runtime, handoff, now)
+        elif handoff.reminded_at is None and now - handoff.notified_at >= runtime.claim_timeout:
+            handoff.reminded_at = now
+            minutes = int((now - handoff.notified_at).total_seconds() // 60)
+            text = texts.HANDOFF_REMINDER.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
+                                                 minutes=minutes)
+            out += [To(leader, Text(text)) for leader in leaders]
+    return out
+

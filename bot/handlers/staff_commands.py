@@ -1,0 +1,64 @@
+"""Commands only staff may use, checked against the sender's role on every message."""
+from __future__ import annotations
+
+import re
+
+from bot import casework, duty, texts
+from bot.flows.text import normalize
+from bot.handlers import handoff
+from bot.handlers.context import Context
+from bot.replies import Reply, Text
+
+CODE = re.compile(r"\b([A-Za-z]{2,5})\s*-?\s*(\d{1,6})\b")
+ON_DUTY = {"truc", "vao truc", "bat dau truc", "vao ca"}
+OFF_DUTY = {"nghi", "nghi truc", "het ca", "het truc"}
+HELP = {"lenh", "huong dan can bo", "lenh can bo"}
+LEADER_REPORTS = {"thong ke": casework.statistics_text, "thong ke thang": casework.statistics_text,
+                  "yeu cau moi": casework.open_requests_text, "yeu cau dang mo": casework.open_requests_text}
+
+
+def code_in(text: str) -> str | None:
+    """'nhận ht-1' → 'HT-0001'."""
+    match = CODE.search(text)
+    return f"{match.group(1).upper()}-{int(match.group(2)):04d}" if match else None
+
+
+def handle(ctx: Context) -> list[Reply] | None:
+    """Run a staff command; None when the message is not one (or the sender is not staff)."""
+    if not ctx.is_staff or ctx.event.name != "user_send_text":
+        return None
+    raw = ctx.event.text or ""
+    said = normalize(raw)
+    first = said.split(" ")[0] if said else ""
+    if said in ON_DUTY or said in OFF_DUTY:
+        return _duty(ctx, on=said in ON_DUTY)
+    if first == "nhan" and code_in(raw):
+        return handoff.claim(ctx, code_in(raw))
+    if first == "xong" and len(said.split()) <= 3:
+        return _done(ctx, code_in(raw))
+    if said == "lich hom nay":
+        from bot.handlers import appointments
+        return appointments.todays_schedule(ctx)
+    if said in HELP:
+        return [Text(texts.STAFF_HELP)]
+    if ctx.role == "leader" and said in LEADER_REPORTS:
+        now = ctx.runtime.clock()
+        return [Text(LEADER_REPORTS[said](ctx.uow, ctx.catalog, now))]
+    return None
+
+
+def _duty(ctx: Context, on: bool) -> list[Reply]:
+    now, hours = ctx.runtime.clock(), ctx.runtime.office_hours
+    until = duty.end_of_office_day(now, hours)
+    if on:
+        ctx.uow.staff.set_duty(ctx.user_id, on_until=until, off_until=None)
+        return [Text(texts.DUTY_ON.format(until=hours[1]))]
+    ctx.uow.staff.set_duty(ctx.user_id, on_until=None, off_until=until)
+    return [Text(texts.DUTY_OFF)]
+
+
+def _done(ctx: Context, code: str | None) -> list[Reply]:
+    if code and not code.startswith(handoff.HUMAN_CODE + "-"):
+        from bot.handlers import appointments
+        return appointments.mark_done(ctx, code)
+    return handoff.close(ctx, code)
