@@ -9,16 +9,20 @@ from config import Settings, load_settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the Flask app: webhook, health check, sandbox page (sandbox mode) and CLI commands."""
-    from bot import cli, webhook
+    """Build the Flask app: webhook, health check, staff dashboard, sandbox page (sandbox mode), CLI."""
+    from bot import admin, cli, webhook
     from bot.services import build_services
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     app = Flask(__name__, instance_relative_config=False)
-    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
+                      SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax")
     app.extensions["bot"] = build_services(settings)
     app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(admin.blueprint)
     if settings.sandbox:
         from bot.sandbox.page import blueprint as sandbox_blueprint
         app.register_blueprint(sandbox_blueprint)

@@ -50,11 +50,16 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     standin_port: int = 8081
-    worker_threads: int = 8
+    worker_threads: int = 1
     worker_poll_seconds: float = 0.05
     max_body_bytes: int = 1024 * 1024
     config_dir: Path = PROJECT_ROOT / "config"
     conversation_timeout_minutes: int = 30
+    office_hours: tuple[int, int] = (7, 21)
+    handoff_claim_minutes: int = 10
+    console_quiet_minutes: int = 30
+    cookie_secure: bool = False
+    digest_hour: int = 20
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -67,6 +72,17 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def parse_hours(value: str) -> tuple[int, int]:
+    """'7-21' → (7, 21); '0-24' means always open."""
+    try:
+        start, end = (int(part) for part in value.replace(" ", "").split("-"))
+    except ValueError:
+        raise ConfigError(f"OFFICE_HOURS must look like 7-21, not {value!r}") from None
+    if not 0 <= start < end <= 24:
+        raise ConfigError(f"OFFICE_HOURS must be two hours from 0 to 24, start before end, not {value!r}")
+    return start, end
+
+
 def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
     """Build Settings from the environment; fail with a clear message when something is missing."""
     if env is None:
@@ -76,17 +92,25 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
     get = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
     has_credentials = any(get(name) for name in REAL_CREDENTIALS)
     sandbox = _flag(env.get("ZALO_SANDBOX"), default=not has_credentials)
+    database_url = get("DATABASE_URL", DEFAULT_SQLITE)
+    # SQLite has one writer at a time: more worker threads only queue behind each other and keep the
+    # webhook's insert waiting (bench/README.md has the figures). PostgreSQL takes parallel writers.
+    default_threads = "1" if database_url.startswith("sqlite") else "4"
     common = dict(
-        database_url=get("DATABASE_URL", DEFAULT_SQLITE),
+        database_url=database_url,
         zalo_timeout_seconds=float(get("ZALO_TIMEOUT_SECONDS", "10")),
         zalo_buttons=_flag(env.get("ZALO_BUTTONS"), default=True),
         host=get("HOST", "127.0.0.1"),
         port=int(get("PORT", "8080")),
         standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
-        worker_threads=int(get("WORKER_THREADS", "8")),
+        worker_threads=int(get("WORKER_THREADS", default_threads)),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
         config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
         conversation_timeout_minutes=int(get("CONVERSATION_TIMEOUT_MINUTES", "30")),
+        office_hours=parse_hours(get("OFFICE_HOURS", "7-21")),
+        handoff_claim_minutes=int(get("HANDOFF_CLAIM_MINUTES", "10")),
+        console_quiet_minutes=int(get("CONSOLE_QUIET_MINUTES", "30")),
+        digest_hour=int(get("DIGEST_HOUR", "20")),
     )
     if sandbox:
         if has_credentials:
@@ -95,7 +119,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
                               "Unset them to use the sandbox, or set ZALO_SANDBOX=0.")
         standin = f"http://127.0.0.1:{common['standin_port']}"
         return Settings(sandbox=True, secret_key=get("SECRET_KEY", "sandbox-only-secret-key"),
-                        api_base=standin, oauth_base=standin, **common)
+                        api_base=standin, oauth_base=standin,
+                        cookie_secure=_flag(env.get("COOKIE_SECURE"), default=False), **common)
     missing = [name for name in REQUIRED_OUTSIDE_SANDBOX if not get(name)]
     if missing:
         raise ConfigError("Missing settings for a real Zalo OA: " + ", ".join(missing) +
@@ -106,5 +131,5 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         access_token=get("ZALO_ACCESS_TOKEN"), refresh_token=get("ZALO_REFRESH_TOKEN"),
         api_base=get("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
         oauth_base=get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),
-        secret_key=get("SECRET_KEY"), **common,
+        secret_key=get("SECRET_KEY"), cookie_secure=_flag(env.get("COOKIE_SECURE"), default=True), **common,
     )

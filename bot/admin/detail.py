@@ -1,0 +1,94 @@
+"""One request: answers, conversation, history; change its status, assign it, add a private note."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from bot import casework, texts
+from bot.admin import texts as t
+from bot.admin.auth import can_see, leader_only
+from bot.admin.base import blueprint, now, services
+from bot.admin.rows import Presenter
+from bot.admin.transcript import transcript
+from bot.worker import queue_reply
+
+
+def _load(uow, code: str):
+    """The request by its code: 404 when unknown, 403 when this volunteer may not see it."""
+    row = uow.requests.by_code(code)
+    if row is None:
+        abort(404)
+    if not can_see(g.staff, row):
+        abort(403)
+    return row
+
+
+@blueprint.get("/requests/<code>")
+def request_page(code: str):
+    catalog = services().runtime.catalog
+    with services().store.unit() as uow:
+        row = _load(uow, code)
+        presenter = Presenter(uow, catalog)
+        shown = presenter.row(row)
+        history = [_history_line(change) for change in uow.casework.history(row.id)]
+        lines = transcript(uow, row.user_id)
+        staff_rows = uow.staff.list()
+    return render_template("admin/request.html", row=shown, history=history, lines=lines,
+                           statuses=[(key, texts.STATUS_LABELS[key]) for key in casework.STATUSES],
+                           staff_rows=staff_rows, assignee_id=row.assignee_id)
+
+
+def _history_line(change) -> dict:
+    """Who, when, and what changed, in words."""
+    labels = texts.STATUS_LABELS if change.kind in ("status", "reopened") else {}
+    what = change.new or ""
+    if change.kind in ("status", "reopened", "assignee"):
+        what = t.HISTORY_CHANGE.format(old=labels.get(change.old, change.old or t.NOBODY),
+                                       new=labels.get(change.new, change.new or t.NOBODY))
+    return {"at": change.at, "who": change.actor_name, "kind": t.HISTORY_KINDS.get(change.kind, change.kind),
+            "what": what}
+
+
+@blueprint.post("/requests/<code>/status")
+def change_status(code: str):
+    """Record the new status and queue the resident's notice (the worker sends it)."""
+    status = request.form.get("status", "")
+    if status not in casework.STATUSES:
+        abort(400)
+    with services().store.unit() as uow:
+        row = _load(uow, code)
+        unchanged = row.status == status
+        messages = casework.change_status(uow, row, status, g.staff.zalo_id, g.staff.name, now(),
+                                          services().runtime.catalog.neighborhood.phone)
+        for message in messages:
+            queue_reply(uow, message, None, hold=timedelta(0))
+        uow.commit()
+    flash(t.STATUS_SAME if unchanged else t.STATUS_TOLD if messages else t.STATUS_HELD)
+    return redirect(url_for("admin.request_page", code=code))
+
+
+@blueprint.post("/requests/<code>/assign")
+@leader_only
+def assign(code: str):
+    staff_id = request.form.get("assignee") or None
+    with services().store.unit() as uow:
+        row = _load(uow, code)
+        if staff_id and uow.staff.get(staff_id) is None:
+            abort(400)
+        casework.assign(uow, row, staff_id, g.staff.zalo_id, g.staff.name, now())
+        uow.commit()
+    flash(t.ASSIGNED)
+    return redirect(url_for("admin.request_page", code=code))
+
+
+@blueprint.post("/requests/<code>/note")
+def add_note(code: str):
+    note = request.form.get("note", "").strip()
+    with services().store.unit() as uow:
+        row = _load(uow, code)
+        if note:
+            casework.add_note(uow, row, note, g.staff.zalo_id, g.staff.name)
+            uow.commit()
+    flash(t.NOTE_SAVED if note else t.NOTE_EMPTY)
+    return redirect(url_for("admin.request_page", code=code))

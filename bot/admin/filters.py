@@ -1,0 +1,69 @@
+"""The list's filters: read from the query string (the list and the exports share them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot import texts
+from bot.admin import texts as t
+from bot.admin.auth import CurrentStaff
+from bot.casework import STATUSES, kind_title
+from bot.duty import utc
+from bot.store.casework import RequestFilter
+
+FIELDS = ("kind", "status", "channel", "assignee", "from", "to", "q")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+@dataclass
+class Filters:
+    query: RequestFilter
+    values: dict  # what the form shows again
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def params(self) -> dict:
+        """The non-empty values, for links that keep the filter (export, clear)."""
+        return {key: value for key, value in self.values.items() if value}
+
+
+def read_filters(args, staff: CurrentStaff) -> Filters:
+    """Build the repository filter; a volunteer never sees requests assigned to someone else."""
+    values = {key: (args.get(key) or "").strip()[:100] for key in FIELDS}
+    errors: list[str] = []
+    since, until = _day(values["from"], errors), _day(values["to"], errors)
+    assignee = staff.zalo_id if values["assignee"] == "me" else values["assignee"] or None
+    query = RequestFilter(kind=values["kind"] or None,
+                          status=values["status"] if values["status"] in STATUSES else None,
+                          channel=values["channel"] or None, assignee=assignee,
+                          since=utc(datetime.combine(since, datetime.min.time())) if since else None,
+                          until=utc(datetime.combine(until + timedelta(days=1), datetime.min.time()))
+                          if until else None,
+                          search=values["q"] or None,
+                          visible_to=None if staff.is_leader else staff.zalo_id)
+    return Filters(query, values, errors)
+
+
+def _day(value: str, errors: list[str]) -> date | None:
+    """A local date typed or picked in the form; a bad one is reported and ignored."""
+    if not value:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    errors.append(t.FILTER_BAD_DATE.format(value=value))
+    return None
+
+
+def choices(catalog, staff_rows, staff: CurrentStaff) -> dict[str, list[tuple[str, str]]]:
+    """(value, label) options of each select in the filter form."""
+    kinds = sorted({*catalog.procedures, *texts.KIND_TITLES}, key=lambda key: kind_title(catalog, key))
+    assignees = [("me", t.FILTER_MINE), ("none", t.FILTER_UNASSIGNED)]
+    if staff.is_leader:
+        assignees += [(s.zalo_id, s.name) for s in staff_rows]
+    return {"kind": [(key, kind_title(catalog, key)) for key in kinds],
+            "status": [(key, texts.STATUS_LABELS[key]) for key in STATUSES],
+            "channel": list(texts.CHANNEL_LABELS.items()),
+            "assignee": assignees}

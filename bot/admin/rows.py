@@ -1,0 +1,86 @@
+"""How a request reads on the dashboard and in the exports: titles, labels, local times, labelled answers."""
+from __future__ import annotations
+
+import json
+import urllib.parse
+from dataclasses import dataclass
+
+from bot import texts
+from bot.admin import texts as t
+from bot.admin.base import local_time
+from bot.casework import kind_title
+from bot.handlers.handoff import resident_name
+from bot.store.models import ServiceRequest
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    url: str | None = None  # a photo answer that is a web address: shown as an image
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    code: str
+    status: str
+    kind_title: str
+    status_label: str
+    channel_label: str
+    created: str
+    resident: str
+    assignee: str
+    answers: tuple[Answer, ...]
+
+    @property
+    def answers_text(self) -> str:
+        return "; ".join(f"{a.label}: {a.value}" for a in self.answers)
+
+
+def web_url(value: str) -> bool:
+    """Only http(s) addresses become links or images (never javascript: and the like)."""
+    parts = urllib.parse.urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+class Presenter:
+    """Turns requests into rows; remembers names so a long list asks the database once per person."""
+
+    def __init__(self, uow, catalog):
+        self.uow, self.catalog = uow, catalog
+        self.staff_names = {s.zalo_id: s.name for s in uow.staff.list()}
+        self._residents: dict[str, str] = {}
+        # A handoff keeps the answers of the procedure the resident was in: label them from any file.
+        self._any_step = {s.field: s for p in catalog.procedures.values() for s in p.steps}
+
+    def resident(self, user_id: str) -> str:
+        if user_id not in self._residents:
+            self._residents[user_id] = resident_name(self.uow, user_id)
+        return self._residents[user_id]
+
+    def assignee(self, staff_id: str | None) -> str:
+        return self.staff_names.get(staff_id, staff_id) if staff_id else t.NOBODY
+
+    def answers(self, row: ServiceRequest) -> tuple[Answer, ...]:
+        """Each answer with the label the resident was asked with; photos keep their address."""
+        procedure = self.catalog.procedures.get(row.kind)
+        steps = {s.field: s for s in procedure.steps} if procedure else {}
+        try:
+            data = json.loads(row.answers or "{}")
+        except ValueError:
+            data = {}
+        out = []
+        for key, value in (data.items() if isinstance(data, dict) else ()):
+            step = steps.get(key) or self._any_step.get(key)
+            shown = t.EMPTY_ANSWER if value in (None, "") else str(value)
+            photo = step is not None and step.type == "photo" and web_url(shown)
+            out.append(Answer(step.label if step else key, shown, shown if photo else None))
+        return tuple(out)
+
+    def row(self, request: ServiceRequest) -> RequestRow:
+        return RequestRow(code=request.code, status=request.status,
+                          kind_title=kind_title(self.catalog, request.kind),
+                          status_label=texts.STATUS_LABELS.get(request.status, request.status),
+                          channel_label=texts.CHANNEL_LABELS.get(request.channel or "", t.NO_CHANNEL),
+                          created=local_time(request.created_at), resident=self.resident(request.user_id),
+                          assignee=self.assignee(request.assignee_id), answers=self.answers(request))

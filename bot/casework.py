@@ -1,0 +1,138 @@
+"""Following up requests: status changes (the resident is told), assignment, notes, report follow-ups,
+and the numbers leaders ask for. Used by the dashboard, chat commands and scheduled jobs."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot import texts
+from bot.duty import local, utc
+from bot.replies import Choices, Reply, Text, To
+from bot.store import UnitOfWork
+from bot.store.casework import OPEN
+from bot.store.models import ServiceRequest
+
+WINDOW = timedelta(days=7)  # Zalo lets the OA message a user only this long after their last interaction
+FOLLOW_UP_AFTER = timedelta(days=3)
+REPORT_KIND = "phan_anh"
+STATUSES = ("moi", "dang_xu_ly", "cho_bo_sung", "da_xong", "da_huy")
+
+
+def tell_resident(uow: UnitOfWork, user_id: str, text: str, kind: str, now: datetime) -> list[To]:
+    """Send now inside the 7-day window; otherwise keep it for the resident's next message."""
+    member = uow.members.get(user_id)
+    if member and member.last_interaction_at and now - member.last_interaction_at < WINDOW:
+        return [To(user_id, Text(text))]
+    uow.notices.hold(user_id, kind, text)
+    return []
+
+
+def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_id: str, actor_name: str,
+                  now: datetime, hood_phone: str) -> list[To]:
+    """Move a request to a new status, record who did it, and tell the resident what happens next."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status}")
+    if status == request.status:
+        return []
+    uow.casework.record(request.id, actor_id, actor_name, "status", request.status, status)
+    request.status, request.updated_at = status, now
+    request.follow_up_at = now + FOLLOW_UP_AFTER if status == "da_xong" and request.kind == REPORT_KIND else None
+    assignee = uow.staff.get(request.assignee_id or "")
+    text = texts.STATUS_NOTICE.format(code=request.code, status=texts.STATUS_LABELS[status],
+                                      next=texts.STATUS_NEXT[status].format(
+                                          who=assignee.name if assignee else texts.WHO_DEFAULT, phone=hood_phone))
+    return tell_resident(uow, request.user_id, text, "status", now)
+
+
+def assign(uow: UnitOfWork, request: ServiceRequest, staff_id: str | None, actor_id: str, actor_name: str,
+           now: datetime) -> None:
+    if staff_id == request.assignee_id:
+        return
+    old = uow.staff.get(request.assignee_id or "")
+    new = uow.staff.get(staff_id or "")
+    uow.casework.record(request.id, actor_id, actor_name, "assignee", old.name if old else None,
+                        new.name if new else None)
+    request.assignee_id, request.updated_at = (new.zalo_id if new else None), now
+
+
+def add_note(uow: UnitOfWork, request: ServiceRequest, note: str, actor_id: str, actor_name: str) -> None:
+    uow.casework.record(request.id, actor_id, actor_name, "note", None, note.strip()[:2000])
+
+
+def follow_up_tick(uow: UnitOfWork, now: datetime) -> list[To]:
+    """A few days after a report is done, ask the resident whether it really was handled."""
+    out: list[To] = []
+    for request in uow.casework.due_follow_ups(now):
+        request.follow_up_at = None
+        state = uow.conversations.get(request.user_id) or {}
+        if state.get("mode") not in (None, "menu", "choose"):
+            continue  # busy in a conversation: don't interrupt it
+        uow.conversations.save(request.user_id, {"mode": "follow_up", "request": request.id})
+        out.append(To(request.user_id, Choices(texts.FOLLOW_UP_QUESTION.format(code=request.code),
+                                               texts.FOLLOW_UP_OPTIONS)))
+    return out
+
+
+def follow_up_answer(uow: UnitOfWork, user_id: str, state: dict, answer: int, now: datetime) -> list[Reply]:
+    """«Rồi» closes the loop; «Chưa» reopens the report and tells the leaders."""
+    request = uow.casework.get(state["request"])
+    uow.conversations.save(user_id, {"mode": "menu"})
+    if request is None or answer == 0:
+        return [Text(texts.FOLLOW_UP_THANKS)]
+    uow.casework.record(request.id, "resident", texts.RESIDENT, "reopened", request.status, "moi")
+    request.status, request.updated_at = "moi", now
+    leaders = [s.zalo_id for s in uow.staff.with_role("leader")]
+    notice = texts.FOLLOW_UP_REOPENED_STAFF.format(code=request.code)
+    return [Text(texts.FOLLOW_UP_REOPENED.format(code=request.code))] + [To(l, Text(notice)) for l in leaders]
+
+
+def month_start(now: datetime) -> datetime:
+    """UTC time the current local month began."""
+    day = local(now)
+    return utc(day.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
+
+
+def statistics_text(uow: UnitOfWork, catalog, now: datetime) -> str:
+    """«thống kê»: this month's counts by kind, status and channel."""
+    since = month_start(now)
+    lines = [texts.STATS_TITLE.format(month=local(now).strftime("%m/%Y"),
+                                      total=sum(uow.casework.counts("kind", since).values()))]
+    namers = ((texts.STATS_BY_KIND, "kind", lambda key: kind_title(catalog, key)),
+              (texts.STATS_BY_STATUS, "status", lambda key: texts.STATUS_LABELS.get(key, key)),
+              (texts.STATS_BY_CHANNEL, "channel", lambda key: texts.CHANNEL_LABELS.get(key, texts.NONE)))
+    for title, column, name in namers:
+        lines.append(title)
+        counts = uow.casework.counts(column, since)
+        lines += [f"- {name(key)}: {n}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines)
+
+
+def kind_title(catalog, kind: str) -> str:
+    procedure = catalog.procedures.get(kind)
+    return procedure.title if procedure else texts.KIND_TITLES.get(kind, kind)
+
+
+def open_requests_text(uow: UnitOfWork, catalog, now: datetime) -> str:
+    """«yêu cầu mới»: open requests, oldest first."""
+    rows = uow.casework.open_oldest_first()
+    if not rows:
+        return texts.OPEN_NONE
+    lines = [texts.OPEN_TITLE.format(n=len(rows))]
+    for row in rows:
+        days = (now - row.created_at).days
+        lines.append(texts.OPEN_LINE.format(code=row.code, kind=kind_title(catalog, row.kind),
+                                            status=texts.STATUS_LABELS[row.status], days=days))
+    return "\n".join(lines)
+
+
+def digest_text(uow: UnitOfWork, catalog, now: datetime, overdue_days: int = 3) -> str:
+    """The evening digest: new today, overdue, done today."""
+    today = utc(local(now).replace(hour=0, minute=0, second=0, microsecond=0))
+    new = uow.casework.created_between(today, today + timedelta(days=1))
+    overdue = [r for r in uow.casework.open_oldest_first(200) if now - r.created_at > timedelta(days=overdue_days)]
+    done = uow.casework.finished_between(today, today + timedelta(days=1))
+    return texts.DIGEST.format(day=local(now).strftime("%d/%m"), new=len(new), overdue=len(overdue),
+                               done=done, codes=", ".join(r.code for r in overdue[:10]) or texts.NONE)
+
+
+def is_open(request: ServiceRequest) -> bool:
+    return request.status in OPEN

@@ -1,0 +1,192 @@
+"""The staff dashboard in a real headless Chromium (phone-sized) against the bot on a real port with its
+worker and the Zalo stand-in: log in, filter, open a request, change its status, export, and the limits of
+a volunteer. Saves screenshots of the main pages to docs/screenshots/admin-*.png."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot import texts
+from bot.admin import texts as t
+from bot.duty import local
+from bot.store.models import utcnow
+from tests.conftest import OA_SECRET, make_settings, start_bot
+from tests.test_admin import PASSWORD, add_request, add_staff
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PHONE = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+ATTACK = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium chromium-driver)")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="admin-chromium-")
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--lang=vi", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def dashboard(sqlite_url, standin):
+    """The bot in sandbox mode (so the banner shows), a leader, two volunteers and some requests."""
+    running, stop = start_bot(make_settings(sqlite_url, standin.url).with_overrides(sandbox=True), standin)
+    standin.state.webhook_url = running.url + "/zalo/webhook"
+    standin.state.oa_secret_key = OA_SECRET
+    add_staff(running, "leader-1", "Nguyễn Văn Hòa", "leader")
+    add_staff(running, "vol-1", "Trần Thị Lan", "volunteer")
+    add_staff(running, "vol-2", "Lê Văn Minh", "volunteer")
+    running.say("resident-a", "xin chào")
+    running.say("resident-a", ATTACK)
+    add_sample_requests(running)
+    yield running
+    stop()
+
+
+def months_ago(count: int, day: int = 5) -> datetime:
+    """A local time `count` months before this month (for a statistics page with some history)."""
+    today = local(utcnow())
+    month, year = today.month - count, today.year
+    while month < 1:
+        month, year = month + 12, year - 1
+    return datetime(year, month, day, 9, 30)
+
+
+def add_sample_requests(bot) -> None:
+    add_request(bot, "khai_sinh", "resident-a", channel="nha_van_hoa", name="Phạm Thu Hà",
+                answers={"child_full_name": "Nguyễn Minh An", "child_gender": "Nam",
+                         "mother_full_name": "Phạm Thu Hà", "father_full_name": "Nguyễn Văn Bình"})
+    add_request(bot, "phan_anh", "resident-b", name="Đỗ Văn Nam", assignee="vol-2",
+                answers={"category": "Môi trường", "description": "Rác để đầu ngõ 5 ba ngày chưa thu gom"})
+    samples = (("tam_tru", "online", 1), ("khai_sinh", "online", 2), ("vneid", "tai_nha", 3),
+               ("phan_anh", None, 3), ("tam_tru", "nha_van_hoa", 5), ("khai_sinh", "tai_nha", 8))
+    for number, (kind, channel, back) in enumerate(samples):
+        add_request(bot, kind, f"resident-{number}", channel=channel, created_local=months_ago(back))
+
+
+def full_page_screenshot(driver, name: str) -> None:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**PHONE, "height": max(height, PHONE["height"])})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"admin-{name}.png"))
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+
+
+def waiter(driver):
+    """Wait up to 15 s; an element replaced by the next page just means «not yet»."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def log_in(driver, wait, account: str) -> None:
+    from selenium.webdriver.common.by import By
+    driver.find_element(By.ID, "account").send_keys(account)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-button").click()
+    wait.until(lambda d: d.find_elements(By.ID, "who-name"))
+
+
+def test_a_leader_works_a_request_in_a_real_browser(browser, dashboard):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    wait = waiter(browser)
+    browser.get(dashboard.url + "/admin/")
+    assert "/admin/login" in browser.current_url
+    assert t.SANDBOX_BANNER in browser.find_element(By.ID, "sandbox-banner").text
+    full_page_screenshot(browser, "login")
+    log_in(browser, wait, "leader-1")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#request-list tbody tr")
+    assert len(rows) == 8
+    full_page_screenshot(browser, "list")
+
+    Select(browser.find_element(By.ID, "f-kind")).select_by_value("khai_sinh")
+    browser.find_element(By.ID, "filter-button").click()
+    wait.until(lambda d: "kind=khai_sinh" in d.current_url)
+    codes = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#request-list tbody th a")]
+    assert codes == ["KS-0001", "KS-0002", "KS-0003"]
+
+    export = browser.find_element(By.ID, "export-csv").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    answer = requests.get(export, cookies=cookies, timeout=10)
+    assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
+    exported = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [row[0] for row in exported[1:]] == codes
+    assert requests.get(export, timeout=10, allow_redirects=False).status_code == 302  # no cookie, no file
+
+    browser.find_element(By.LINK_TEXT, "KS-0001").click()
+    wait.until(lambda d: d.find_elements(By.ID, "transcript"))
+    transcript = browser.find_element(By.ID, "transcript").text
+    assert ATTACK in transcript  # shown as text, never run
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text
+    assert "Nguyễn Minh An" in browser.find_element(By.ID, "answers").text
+
+    Select(browser.find_element(By.ID, "status")).select_by_value("dang_xu_ly")
+    browser.find_element(By.ID, "status-button").click()
+    wait.until(lambda d: t.STATUS_TOLD in d.find_element(By.TAG_NAME, "main").text)
+    assert browser.find_element(By.ID, "request-status").text == texts.STATUS_LABELS["dang_xu_ly"]
+    Select(browser.find_element(By.ID, "assignee")).select_by_value("vol-1")
+    browser.find_element(By.ID, "assign-button").click()
+    wait.until(lambda d: d.find_element(By.ID, "request-assignee").text == "Trần Thị Lan")
+    browser.find_element(By.ID, "note").send_keys("Đã gọi điện, hẹn bác sáng thứ Bảy mang giấy chứng sinh.")
+    browser.find_element(By.ID, "note-button").click()
+    wait.until(lambda d: "sáng thứ Bảy" in d.find_element(By.ID, "history").text)
+    deadline = time.monotonic() + 10
+    while not any(m["text"] and "KS-0001" in m["text"] for m in dashboard.standin.state.messages_for("resident-a")):
+        assert time.monotonic() < deadline, "the resident was not told"
+        time.sleep(0.1)
+    browser.refresh()
+    wait.until(lambda d: d.find_elements(By.ID, "transcript"))
+    assert "KS-0001" in browser.find_element(By.ID, "transcript").text  # the notice is in the conversation
+    full_page_screenshot(browser, "request")
+
+    browser.find_element(By.LINK_TEXT, t.NAV_STATS).click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart"))
+    assert t.STATS_TOTAL.format(n=8) in browser.find_element(By.ID, "stats-total").text
+    full_page_screenshot(browser, "stats")
+
+
+def test_a_volunteer_cannot_open_someone_elses_request(browser, dashboard):
+    from selenium.webdriver.common.by import By
+
+    wait = waiter(browser)
+    browser.get(dashboard.url + "/admin/login")
+    log_in(browser, wait, "vol-1")
+    codes = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#request-list tbody th a")]
+    assert "PA-0001" not in codes and "KS-0001" in codes
+    assert not browser.find_elements(By.LINK_TEXT, t.NAV_STATS)
+    browser.get(dashboard.url + "/admin/requests/PA-0001")
+    assert t.FORBIDDEN_TITLE in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(dashboard.url + "/admin/requests/KS-0001")
+    assert not browser.find_elements(By.ID, "assign-form")  # assignment is for leaders
+    browser.find_element(By.ID, "logout").click()
+    wait.until(lambda d: "/admin/login" in d.current_url)
+    assert t.LOGGED_OUT in browser.find_element(By.TAG_NAME, "main").text

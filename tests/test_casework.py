@@ -1,0 +1,79 @@
+"""Following up requests: the resident is told of status changes (now, or at their next message when
+outside Zalo's 7-day window), finished reports are checked on, leaders get their numbers."""
+from datetime import timedelta
+
+from bot import casework, texts
+from bot.jobs import evening_digest, minute_tick
+from bot.worker import queue_reply
+
+
+def change(bot, code: str, status: str):
+    now = bot.services.runtime.clock()
+    with bot.services.store.unit() as uow:
+        request = uow.requests.by_code(code)
+        messages = casework.change_status(uow, request, status, "leader", "Bác Hòa", now, "0912 345 678")
+        ids = [queue_reply(uow, m, None) for m in messages]
+        uow.commit()
+    bot.services.sender.send_ids(ids)
+    return messages
+
+
+def test_status_change_tells_the_resident_what_happens_next(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    bot.say("r1", "gặp người")
+    change(bot, "HT-0001", "cho_bo_sung")
+    told = bot.inbox("r1")[-1]
+    assert "HT-0001" in told and "Chờ bổ sung" in told and "0912 345 678" in told
+    with bot.services.store.unit() as uow:
+        (line,) = [h for h in uow.casework.history(uow.requests.by_code("HT-0001").id) if h.kind == "status"]
+        assert (line.actor_name, line.old, line.new) == ("Bác Hòa", "moi", "cho_bo_sung")
+
+
+def test_outside_the_window_the_update_waits_for_the_next_message(bot):
+    bot.say("r2", "gặp người")
+    bot.say("r2", "hủy")
+    bot.clock.advance(60 * 24 * 8)  # eight days later
+    assert change(bot, "HT-0001", "moi") == []  # reopened, while the resident is away
+    before = len(bot.inbox("r2"))
+    replies = bot.say("r2", "xin chào")
+    assert replies[0].startswith(texts.PENDING_INTRO.format(n=1)) and "HT-0001" in replies[0]
+    assert len(bot.inbox("r2")) > before + 1  # the notice, then the ordinary answer
+    assert not bot.say("r2", "xin chào")[0].startswith(texts.PENDING_INTRO.format(n=1))
+
+
+def test_finished_report_is_checked_on_and_reopened_when_not_handled(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    with bot.services.store.unit() as uow:
+        uow.members.record_interaction("r3", bot.clock())
+        uow.requests.create("PA", "phan_anh", "r3", {"description": "Rác ở đầu ngõ"}, "online")
+        uow.commit()
+    change(bot, "PA-0001", "da_xong")
+    minute_tick(bot.services, bot.clock() + timedelta(days=1))
+    assert not any(texts.FOLLOW_UP_QUESTION.format(code="PA-0001") in m for m in bot.inbox("r3"))
+    bot.clock.advance(60 * 24 * 3 + 1)
+    minute_tick(bot.services)
+    bot.wait_idle()
+    assert bot.inbox("r3")[-1].startswith(texts.FOLLOW_UP_QUESTION.format(code="PA-0001"))
+    assert "mở lại" in bot.say("r3", "chưa")[0]
+    with bot.services.store.unit() as uow:
+        assert uow.requests.by_code("PA-0001").status == "moi"
+    assert "PA-0001" in bot.inbox("leader")[-1]
+
+
+def test_leader_gets_statistics_and_open_requests_a_resident_does_not(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    bot.say("r4", "gặp người")
+    bot.say("r5", "gặp cán bộ")
+    stats = bot.say("leader", "Thống kê")[0]
+    assert "2 yêu cầu" in stats and "Gặp người hỗ trợ: 2" in stats and "Mới: 2" in stats
+    listing = bot.say("leader", "yeu cau moi")[0]
+    assert listing.index("HT-0001") < listing.index("HT-0002")
+    assert not any("yêu cầu" in r and "Thống kê" in r for r in bot.say("r4", "thống kê"))
+
+
+def test_evening_digest_reaches_leaders(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    bot.say("r6", "gặp người")
+    assert evening_digest(bot.services) == 1
+    bot.wait_idle()
+    assert "1 yêu cầu mới" in bot.inbox("leader")[-1]
