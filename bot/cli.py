@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -80,7 +81,12 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     def worker_command():
         """Run the worker and the scheduler (production: exactly one such process)."""
-        upgrade_schema(_services(app).store.engine)
+        services = _services(app)
+        upgrade_schema(services.store.engine)
+        if services.settings.worker_nice:
+            # Answering Zalo within 2 s matters more than how soon a reply goes out: on a machine
+            # shared with the web processes, the worker yields the CPU to them.
+            os.nice(services.settings.worker_nice)
         worker, scheduler = start_background(app)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

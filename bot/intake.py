@@ -48,9 +48,7 @@ def receive(raw: bytes, headers: Mapping[str, str], *, app_id: str, oa_secret_ke
     except MalformedEvent as exc:
         return _reject(400, str(exc))
     try:
-        with store.unit() as uow:
-            stored = uow.events.add(event.dedupe_key, event.name, event.user_id, raw.decode("utf-8"))
-            uow.commit()
+        stored = store.record_event(event.dedupe_key, event.name, event.user_id, raw.decode("utf-8"))
     except Exception:  # noqa: BLE001 - database down: Zalo must deliver again
         log.exception("could not store webhook event")
         return Answer(503, {"status": "unavailable", "reason": "database unavailable, retry later"})

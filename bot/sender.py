@@ -31,9 +31,10 @@ class OutboxSender:
             recipients = {i: (row.user_id or row.group_id) for i in ids if (row := uow.outbox.get(i))}
         for recipient in dict.fromkeys(recipients.values()):
             mine = [i for i in ids if recipients.get(i) == recipient]
-            self._send_in_order(mine)
+            self.send_in_order(mine)
 
-    def _send_in_order(self, ids: list[int]) -> None:
+    def send_in_order(self, ids: list[int]) -> None:
+        """Send rows of one recipient in this order (see send_ids for what a failure does)."""
         if ids and self._must_wait(ids[0]):
             self._release(ids)
             return

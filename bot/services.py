@@ -33,7 +33,8 @@ class Services:
         if self._worker is None:
             handle = partial(dispatch.handle, runtime=self.runtime)
             self._worker = Worker(self.store, self.sender, handle, threads=self.settings.worker_threads,
-                                  poll_seconds=self.settings.worker_poll_seconds)
+                                  poll_seconds=self.settings.worker_poll_seconds,
+                                  send_threads=self.settings.sender_threads)
         return self._worker
 
     def wake_worker(self) -> None:

@@ -18,7 +18,7 @@ def zalo_webhook():
     settings = services.settings
     if (request.content_length or 0) > settings.max_body_bytes:
         return jsonify(status="rejected", reason="body larger than 1 MiB"), 413
-    raw = request.get_data(cache=False)
+    raw = request.stream.read(settings.max_body_bytes + 1)  # never more than the limit in memory
     answer = intake.receive(raw, request.headers, app_id=settings.app_id,
                             oa_secret_key=settings.oa_secret_key, store=services.store,
                             max_bytes=settings.max_body_bytes, on_stored=services.wake_worker)

@@ -11,6 +11,7 @@ from typing import Callable
 
 from bot.events import MalformedEvent, parse_event
 from bot.replies import To, to_payload
+from bot.send_lanes import SendLanes
 from bot.sender import OutboxSender
 from bot.store import Store
 
@@ -32,8 +33,8 @@ def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
 
 
 class Worker:
-    def __init__(self, store: Store, sender: OutboxSender, handle: Callable, threads: int = 8,
-                 poll_seconds: float = 0.05, sweep_seconds: float = 1.0):
+    def __init__(self, store: Store, sender: OutboxSender, handle: Callable, threads: int = 1,
+                 poll_seconds: float = 0.05, sweep_seconds: float = 1.0, send_threads: int = 4):
         """`handle(uow, event_id, event)` applies one event and returns (status, replies)."""
         self.store, self.sender, self.handle = store, sender, handle
         self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
@@ -41,6 +42,7 @@ class Worker:
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
         self._wake = threading.Event()
+        self._lanes = SendLanes(sender.send_in_order, send_threads, on_drained=self._wake.set)
         self._stop = threading.Event()
         self._loops: list[threading.Thread] = []
 
@@ -66,6 +68,7 @@ class Worker:
         for thread in self._loops:
             thread.join(timeout)
         self._pool.shutdown(wait=True, cancel_futures=False)
+        self._lanes.stop()
 
     def dispatch_once(self) -> int:
         """Start processing the next event of every idle user; return how many were started."""
@@ -74,6 +77,7 @@ class Worker:
             busy = set(self._busy)
         if free <= 0:
             return 0
+        busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
         started = 0
         with self.store.unit() as uow:
             heads = uow.events.pending_heads(busy, free)
@@ -87,7 +91,7 @@ class Worker:
         return started
 
     def process(self, event_id: int) -> None:
-        """Apply one claimed event and send its replies."""
+        """Apply one claimed event, then hand its replies to the send lanes (each recipient's in order)."""
         with self.store.unit() as uow:
             row = uow.events.get(event_id)
             try:
@@ -97,10 +101,14 @@ class Worker:
                 uow.commit()
                 return
             status, replies = self.handle(uow, event_id, event)
-            ids = [queue_reply(uow, reply, event.user_id, event_id) for reply in replies]
+            batches: dict[str, list[int]] = {}
+            for reply in replies:
+                recipient = reply.user_id if isinstance(reply, To) else event.user_id
+                batches.setdefault(recipient or "", []).append(queue_reply(uow, reply, event.user_id, event_id))
             uow.events.finish(event_id, status)
             uow.commit()
-        self.sender.send_ids(ids)
+        for recipient, ids in batches.items():
+            self._lanes.submit(recipient, ids)
 
     def _run(self, event_id: int, lane: str) -> None:
         try:
@@ -146,6 +154,8 @@ class Worker:
         with self._busy_lock:
             if self._busy:
                 return False
+        if self._lanes.busy():
+            return False
         with self.store.unit() as uow:
             return (uow.events.count("pending") == 0 and uow.events.count("processing") == 0
                     and uow.outbox.unsent_now() == 0)

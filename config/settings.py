@@ -51,6 +51,8 @@ class Settings:
     port: int = 8080
     standin_port: int = 8081
     worker_threads: int = 1
+    sender_threads: int = 4
+    worker_nice: int = 5
     worker_poll_seconds: float = 0.05
     max_body_bytes: int = 1024 * 1024
     config_dir: Path = PROJECT_ROOT / "config"
@@ -104,6 +106,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         port=int(get("PORT", "8080")),
         standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
         worker_threads=int(get("WORKER_THREADS", default_threads)),
+        sender_threads=int(get("SENDER_THREADS", "4")),
+        worker_nice=int(get("WORKER_NICE", "5")),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
         config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
         conversation_timeout_minutes=int(get("CONVERSATION_TIMEOUT_MINUTES", "30")),

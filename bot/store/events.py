@@ -3,14 +3,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import Event, utcnow
 
 MAX_ATTEMPTS = 5
+
+
+def insert_event(bind: Session | Engine, oa_id: str, dedupe_key: str, event_name: str, user_id: str | None,
+                 raw: str, status: str = "pending"):
+    """The INSERT … ON CONFLICT DO NOTHING RETURNING id that stores one delivery at most once."""
+    return insert_ignoring_conflicts(
+        bind, Event, ["oa_id", "dedupe_key"], oa_id=oa_id, dedupe_key=dedupe_key[:255],
+        event_name=event_name[:64], user_id=user_id, raw=raw, status=status, attempts=0,
+        received_at=utcnow()).returning(Event.id)
 
 
 class EventRepository:
@@ -18,26 +27,17 @@ class EventRepository:
         self.session = session
         self.oa_id = oa_id
 
-    def add(self, dedupe_key: str, event_name: str, user_id: str | None, raw: str,
-            status: str = "pending") -> bool:
-        """Insert an event; return False when the same delivery was stored before."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(Event).values(
-            oa_id=self.oa_id, dedupe_key=dedupe_key[:255], event_name=event_name[:64],
-            user_id=user_id, raw=raw, status=status, attempts=0, received_at=utcnow(),
-        ).on_conflict_do_nothing(index_elements=["oa_id", "dedupe_key"]).returning(Event.id)
-        return self.session.execute(statement).scalar() is not None
-
     def get(self, event_id: int) -> Event | None:
         return self.session.get(Event, event_id)
 
     def pending_heads(self, exclude_users: set[str], limit: int) -> list[Event]:
         """Return the oldest pending event of each user not busy, oldest first."""
         busy = set(exclude_users) | set(self.session.scalars(
-            select(Event.user_id).where(Event.status == "processing").distinct()))
-        rows = self.session.scalars(
-            select(Event).where(Event.status == "pending").order_by(Event.id).limit(limit * 4))
+            select(Event.user_id).where(Event.status == "processing").distinct())) - {None}
+        query = select(Event).where(Event.status == "pending")
+        if busy:
+            query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(busy)))
+        rows = self.session.scalars(query.order_by(Event.id).limit(limit * 4))
         heads: dict[str | None, Event] = {}
         for row in rows:
             key = row.user_id or f"#{row.id}"
@@ -72,6 +72,22 @@ class EventRepository:
             update(Event).where(Event.status == "processing", Event.claimed_at <= cutoff)
             .values(status="pending", claimed_at=None))
         return result.rowcount
+
+    def recent_texts(self, user_id: str, limit: int = 3) -> list[str]:
+        """The user's last few text messages, oldest first (shown to the volunteer taking the chat)."""
+        import json
+        rows = self.session.scalars(select(Event.raw).where(
+            Event.oa_id == self.oa_id, Event.user_id == user_id, Event.event_name == "user_send_text")
+            .order_by(Event.id.desc()).limit(limit))
+        texts = [json.loads(raw).get("message", {}).get("text", "") for raw in rows]
+        return [t for t in reversed(texts) if t]
+
+    def sent_by_user(self, user_id: str, limit: int) -> list[Event]:
+        """The user's last `limit` messages to the OA (text, image, location, ...), newest first."""
+        return list(self.session.scalars(select(Event).where(
+            Event.oa_id == self.oa_id, Event.user_id == user_id,
+            Event.event_name.startswith("user_send_", autoescape=True))
+            .order_by(Event.id.desc()).limit(limit)))
 
     def count(self, status: str | None = None) -> int:
         from sqlalchemy import func
