@@ -34,28 +34,47 @@ class OutboxSender:
             self.send_in_order(mine)
 
     def send_in_order(self, ids: list[int]) -> None:
-        """Send rows of one recipient in this order (see send_ids for what a failure does)."""
-        if ids and self._must_wait(ids[0]):
-            self._release(ids)
-            return
-        for position, message_id in enumerate(ids):
-            outcome = self._send_one(message_id)
-            if outcome == "retry":
-                self._release(ids[position + 1:])
-                break
-            if outcome == "unreachable":
-                self._fail_rest(ids[position + 1:], message_id)
-                break
+        """Send rows of one recipient in this order (see send_ids for what a failure does).
 
-    def _must_wait(self, first_id: int) -> bool:
+        Two short transactions for the whole batch (claim, then record every outcome), not two per
+        message: on SQLite each write waits for the one lock the webhook needs too."""
+        rows = self._claim_in_order(ids)
+        sent: list[tuple[int, list[str]]] = []
+        failure = None
+        for row in rows:
+            try:
+                sent.append((row.id, self._deliver(row.kind, json.loads(row.payload), row.user_id, row.group_id)))
+            except ZaloError as exc:
+                failure = (row, exc)
+                break
+        rest = [row.id for row in rows[len(sent) + 1:]] if failure else []
         with self.store.unit() as uow:
-            row = uow.outbox.get(first_id)
-            return uow.outbox.has_earlier_queued(first_id, row.user_id, row.group_id)
-
-    def _release(self, ids: list[int]) -> None:
-        with self.store.unit() as uow:
-            uow.outbox.release_hold(ids)
+            for message_id, zalo_ids in sent:
+                uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:255] or None)
+            if failure:
+                outcome = self._record_failure(uow, *failure)
+                if outcome == "unreachable":
+                    for message_id in rest:
+                        uow.outbox.mark_failed(message_id, failure[1].code, failure[1].message)
+                else:  # back to the queue, due now: the sweeper keeps the order behind the failed one
+                    uow.outbox.requeue(rest)
             uow.commit()
+
+    def _claim_in_order(self, ids: list[int]) -> list:
+        """Claim the batch, or hand it to the sweeper when an older message to the same recipient
+        is still unsent (it must go first)."""
+        if not ids:
+            return []
+        with self.store.unit() as uow:
+            first = uow.outbox.get(ids[0])
+            if uow.outbox.has_earlier_queued(ids[0], first.user_id, first.group_id):
+                uow.outbox.release_hold(ids)
+                uow.commit()
+                return []
+            claimed = [message_id for message_id in ids if uow.outbox.claim(message_id)]
+            rows = [uow.outbox.get(message_id) for message_id in claimed]
+            uow.commit()
+        return rows
 
     def sweep(self, limit: int = 200) -> int:
         """Send every due row, oldest first, keeping each recipient's order. Return rows tried."""
@@ -70,15 +89,6 @@ class OutboxSender:
                 blocked.add(recipient)
         return len(due)
 
-    def _fail_rest(self, ids: list[int], failed_id: int) -> None:
-        """Zalo said the user cannot be reached: the rest of the batch fails the same way, unsent."""
-        with self.store.unit() as uow:
-            first = uow.outbox.get(failed_id)
-            for message_id in ids:
-                if uow.outbox.claim(message_id):
-                    uow.outbox.mark_failed(message_id, first.error_code, first.error_message or "")
-            uow.commit()
-
     def _send_one(self, message_id: int) -> str:
         with self.store.unit() as uow:
             if not uow.outbox.claim(message_id):
@@ -89,25 +99,27 @@ class OutboxSender:
         try:
             zalo_ids = self._deliver(row.kind, json.loads(row.payload), row.user_id, row.group_id)
         except ZaloError as exc:
-            return self._record_failure(row, exc)
+            with self.store.unit() as uow:
+                outcome = self._record_failure(uow, row, exc)
+                uow.commit()
+            return outcome
         with self.store.unit() as uow:
             uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:255] or None)
             uow.commit()
         return "sent"
 
-    def _record_failure(self, row, exc: ZaloError) -> str:
-        with self.store.unit() as uow:
-            if isinstance(exc, UserUnreachable) and row.user_id:
-                uow.outbox.mark_failed(row.id, exc.code, exc.message)
-                uow.members.mark_unreachable(row.user_id, exc.code or 0, exc.reason)
-                outcome = "unreachable"
-            elif exc.retryable and row.attempts < MAX_ATTEMPTS:
-                uow.outbox.mark_retry(row.id, backoff(row.attempts), exc.code, exc.message)
-                outcome = "retry"
-            else:
-                uow.outbox.mark_failed(row.id, exc.code, exc.message)
-                outcome = "failed"
-            uow.commit()
+    @staticmethod
+    def _record_failure(uow, row, exc: ZaloError) -> str:
+        if isinstance(exc, UserUnreachable) and row.user_id:
+            uow.outbox.mark_failed(row.id, exc.code, exc.message)
+            uow.members.mark_unreachable(row.user_id, exc.code or 0, exc.reason)
+            outcome = "unreachable"
+        elif exc.retryable and row.attempts < MAX_ATTEMPTS:
+            uow.outbox.mark_retry(row.id, backoff(row.attempts), exc.code, exc.message)
+            outcome = "retry"
+        else:
+            uow.outbox.mark_failed(row.id, exc.code, exc.message)
+            outcome = "failed"
         log.warning("outbox %s %s: %s", row.id, outcome, exc)
         return outcome
 

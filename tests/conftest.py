@@ -169,7 +169,7 @@ def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[R
         server.shutdown()
         if start_worker:
             services.worker.stop()
-        services.store.engine.dispose()
+        services.store.dispose()
 
     return bot, stop
 

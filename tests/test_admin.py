@@ -312,7 +312,7 @@ def test_sandbox_mode_shows_the_banner_on_every_page(sqlite_url, standin):
     page = client.get("/admin/login").get_data(as_text=True)
     assert 'id="sandbox-banner"' in page and t.SANDBOX_BANNER in page
     assert client.get("/admin/static/admin.css").status_code == 200
-    app.extensions["bot"].store.engine.dispose()
+    app.extensions["bot"].store.dispose()
 
 
 def test_no_banner_outside_the_sandbox(admin):

@@ -31,7 +31,7 @@ def app(sqlite_url, standin, tmp_path):
     app.instance_path = str(tmp_path / "instance")  # uploads must not land in the project
     upgrade_schema(app.extensions["bot"].store.engine)
     yield app
-    app.extensions["bot"].store.engine.dispose()
+    app.extensions["bot"].store.dispose()
 
 
 @pytest.fixture

@@ -164,7 +164,10 @@ def test_healthz_ok_then_503_when_database_is_gone_and_webhook_refuses_to_ack(bo
     import requests
     from sqlalchemy import create_engine
     assert requests.get(bot.url + "/healthz").json() == {"status": "ok"}
-    monkeypatch.setattr(bot.services.store, "engine", create_engine("sqlite:////nonexistent-dir/x.db"))
+    gone = create_engine("sqlite:////nonexistent-dir/x.db")
+    monkeypatch.setattr(bot.services.store, "engine", gone)
+    if bot.services.store._intake_engine is not None:  # SQLite: the webhook's own connections
+        monkeypatch.setattr(bot.services.store, "_intake_engine", gone)
     monkeypatch.setattr(bot.services.store, "_sessions",
                         __import__("sqlalchemy.orm", fromlist=["sessionmaker"]).sessionmaker(bot.services.store.engine))
     assert requests.get(bot.url + "/healthz").status_code == 503

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store.appointments import AppointmentRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
-from bot.store.events import EventRepository, insert_event
+from bot.store.events import EventRepository, event_values, insert_event_statement
 from bot.store.handoffs import HandoffRepository
 from bot.store.members import MemberRepository
 from bot.store.notices import LoginThrottleRepository, NoticeRepository
@@ -28,7 +28,7 @@ SQLITE_WRITE_WAIT_SECONDS = 30.0
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """Create an engine; SQLite gets WAL and a busy timeout so web and worker can share it."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
@@ -42,7 +42,7 @@ def make_engine(database_url: str) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     return engine
@@ -92,6 +92,10 @@ class Store:
         self.engine = engine
         self.oa_id = oa_id
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._insert_event = insert_event_statement(engine)
+        self._intake_engine = None  # SQLite only: connections that never sleep in SQLite's busy wait
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            self._intake_engine = make_engine(engine.url.render_as_string(hide_password=False), busy_timeout_ms=0)
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:
@@ -106,34 +110,33 @@ class Store:
         """Store one webhook delivery in its own short transaction (no session, one statement).
 
         The webhook's hot path: False when the same delivery was stored before."""
-        statement = insert_event(self.engine, self.oa_id, dedupe_key, event_name, user_id, raw)
-        if self.engine.dialect.name != "sqlite":
+        values = event_values(self.oa_id, dedupe_key, event_name, user_id, raw)
+        if self._intake_engine is None:
             with self.engine.begin() as connection:
-                return connection.execute(statement).scalar() is not None
-        return self._insert_sqlite_eagerly(statement)
+                return connection.execute(self._insert_event, values).scalar() is not None
+        return self._insert_sqlite_eagerly(values)
 
-    def _insert_sqlite_eagerly(self, statement) -> bool:
+    def _insert_sqlite_eagerly(self, values: dict) -> bool:
         """SQLite lets one writer in at a time, and its own busy wait sleeps 1, 2, 5, 10, 15… ms
         between tries: behind the worker's writes the webhook's answer would take hundreds of
-        milliseconds. Retry every half millisecond instead, so the insert gets in as soon as the
-        lock is free (the worker, on the default wait, yields to it)."""
+        milliseconds. Retry every half millisecond instead (on connections without a busy wait),
+        so the insert gets in as soon as the lock is free."""
         deadline = time.monotonic() + SQLITE_WRITE_WAIT_SECONDS
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA busy_timeout=0")
-            connection.commit()  # SQLAlchemy began a transaction for the pragma; end it
-            try:
-                while True:
-                    try:
-                        with connection.begin():
-                            return connection.execute(statement).scalar() is not None
-                    except OperationalError as exc:
-                        if "locked" not in str(exc) or time.monotonic() > deadline:
-                            raise
-                        time.sleep(0.0005)
-            finally:
-                connection.rollback()
-                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-                connection.commit()
+        with self._intake_engine.connect() as connection:
+            while True:
+                try:
+                    with connection.begin():
+                        return connection.execute(self._insert_event, values).scalar() is not None
+                except OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.0005)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests and tools that remove the database afterwards)."""
+        self.engine.dispose()
+        if self._intake_engine is not None:
+            self._intake_engine.dispose()
 
     def ping(self) -> bool:
         """Return True when the database answers a trivial query."""

@@ -65,6 +65,12 @@ class OutboxRepository:
             self.session.execute(update(OutboxMessage).where(
                 OutboxMessage.id.in_(ids), OutboxMessage.status == "queued").values(next_attempt_at=utcnow()))
 
+    def requeue(self, ids: list[int]) -> None:
+        """Claimed but not tried: back to the queue, due now, the claim's attempt not counted."""
+        if ids:
+            self.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
+                status="queued", attempts=OutboxMessage.attempts - 1, next_attempt_at=utcnow()))
+
     def claim(self, message_id: int) -> bool:
         """Take a queued message for sending; False if someone else has it."""
         result = self.session.execute(
