@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.announcements import AnnouncementRepository, GroupRepository
 from bot.store.appointments import AppointmentRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
@@ -77,6 +78,8 @@ class UnitOfWork:
         self.casework = CaseworkRepository(session, oa_id)
         self.notices = NoticeRepository(session, oa_id)
         self.logins = LoginThrottleRepository(session, oa_id)
+        self.announcements = AnnouncementRepository(session, oa_id)
+        self.groups = GroupRepository(session, oa_id)
 
     def commit(self) -> None:
         self.session.commit()

@@ -46,3 +46,7 @@ class MemberRepository:
         member.unreachable_code = code
         member.unreachable_reason = reason[:255]
         member.unreachable_at = utcnow()
+
+    def set_announcements_off(self, user_id: str, off: bool) -> None:
+        """«dừng nhận tin» / «nhận tin lại»."""
+        self.get_or_create(user_id).announcements_off = off

@@ -58,6 +58,7 @@ class Member(Base):
     unreachable_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     unreachable_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
     unreachable_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    announcements_off: Mapped[bool] = mapped_column(default=False)  # said «dừng nhận tin»
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -284,3 +285,59 @@ class LoginThrottle(Base):
     account: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class MemberGroup(Base):
+    """A member's place in a named group («cán bộ», «người cao tuổi», «khu A»): announcement targets."""
+
+    __tablename__ = "member_groups"
+    __table_args__ = (UniqueConstraint("oa_id", "name_key", "user_id", name="uq_member_groups"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))       # as the leader wrote it
+    name_key: Mapped[str] = mapped_column(String(64))   # without diacritics or case, for matching
+    user_id: Mapped[str] = mapped_column(String(64))
+
+
+class Announcement(Base):
+    """A ward notice: its text, who it is for, when it goes, and where sending stands."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_due", "oa_id", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    groups: Mapped[str] = mapped_column(Text, default="")  # JSON list of group names; [] = all members
+    zalo_groups: Mapped[str] = mapped_column(Text, default="")  # JSON list of GMF group ids
+    urgent: Mapped[bool] = mapped_column(default=False)
+    # draft → scheduled → sending → done; cancelled from draft or scheduled
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(64))  # a leader's Zalo id, or "cli"
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    send_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # UTC; also after a quiet-hours pause
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Delivery(Base):
+    """One announcement to one member (or one Zalo group), written before anything is sent."""
+
+    __tablename__ = "announcement_deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "recipient", name="uq_delivery_recipient"),
+                      Index("ix_deliveries_status", "announcement_id", "status"),
+                      Index("ix_deliveries_user", "oa_id", "recipient", "status"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    announcement_id: Mapped[int] = mapped_column(Id)
+    recipient: Mapped[str] = mapped_column(String(80))  # a member's user id, or "group:<GMF group id>"
+    # pending → queued (outbox rows written) → sent | failed; waiting (outside the 7-day window) →
+    # delivered (on their next message); opted_out
+    status: Mapped[str] = mapped_column(String(16))
+    outbox_ids: Mapped[str | None] = mapped_column(String(64), nullable=True)  # "12" or "12,13" (text, photo)
+    error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error_message: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

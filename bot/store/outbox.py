@@ -71,6 +71,13 @@ class OutboxRepository:
             self.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
                 status="queued", attempts=OutboxMessage.attempts - 1, next_attempt_at=utcnow()))
 
+    def retrying(self, ids: list[int]) -> int:
+        """How many of these are back in the queue after a failed try (waiting for their retry)."""
+        if not ids:
+            return 0
+        return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.id.in_(ids), OutboxMessage.status == "queued", OutboxMessage.attempts > 0)) or 0
+
     def claim(self, message_id: int) -> bool:
         """Take a queued message for sending; False if someone else has it."""
         result = self.session.execute(

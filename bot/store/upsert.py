@@ -11,4 +11,5 @@ def insert_ignoring_conflicts(bind: Session | Engine, model, keys: list[str], **
     """An insert statement that does nothing when a row with the same `keys` exists."""
     engine = bind.get_bind() if isinstance(bind, Session) else bind
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    statement = insert(model).values(**values) if values else insert(model)  # no values: rows come at execute
+    return statement.on_conflict_do_nothing(index_elements=keys)

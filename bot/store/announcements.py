@@ -1,0 +1,166 @@
+"""Announcements, their one-row-per-recipient deliveries, and the member groups they target."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import Announcement, Delivery, Member, MemberGroup, OutboxMessage, utcnow
+from bot.store.upsert import insert_ignoring_conflicts
+
+GROUP_PREFIX = "group:"  # deliveries to a Zalo group (GMF) are keyed "group:<group id>"
+WINDOW = timedelta(days=7)  # Zalo lets the OA message a person only this long after they last interacted
+
+
+class AnnouncementRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def add(self, text: str, created_by: str, groups: list[str] = (), zalo_groups: list[str] = (),
+            urgent: bool = False, status: str = "draft", send_at: datetime | None = None,
+            image_url: str | None = None) -> Announcement:
+        row = Announcement(oa_id=self.oa_id, text=text, image_url=image_url, groups=json.dumps(list(groups),
+                           ensure_ascii=False), zalo_groups=json.dumps(list(zalo_groups)), urgent=urgent,
+                           status=status, created_by=created_by, created_at=utcnow(), send_at=send_at)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, announcement_id: int) -> Announcement | None:
+        row = self.session.get(Announcement, announcement_id)
+        return row if row is not None and row.oa_id == self.oa_id else None
+
+    def listing(self, limit: int = 50, statuses: tuple[str, ...] = ()) -> list[Announcement]:
+        query = select(Announcement).where(Announcement.oa_id == self.oa_id, Announcement.status != "draft")
+        if statuses:
+            query = query.where(Announcement.status.in_(statuses))
+        return list(self.session.scalars(query.order_by(Announcement.id.desc()).limit(limit)))
+
+    def due(self, now: datetime) -> list[Announcement]:
+        """Scheduled ones whose time has come, and ones left half-sent (a restart resumes them)."""
+        return list(self.session.scalars(select(Announcement).where(
+            Announcement.oa_id == self.oa_id,
+            or_(Announcement.status == "sending",
+                (Announcement.status == "scheduled") & (Announcement.send_at <= now)))
+            .order_by(Announcement.send_at, Announcement.id)))
+
+    def set_status(self, announcement_id: int, status: str, from_statuses: tuple[str, ...], **values) -> bool:
+        """Move to `status` only from one of `from_statuses`; False when it was elsewhere."""
+        result = self.session.execute(update(Announcement).where(
+            Announcement.id == announcement_id, Announcement.oa_id == self.oa_id,
+            Announcement.status.in_(from_statuses)).values(status=status, **values))
+        return result.rowcount == 1
+
+    # --- deliveries -------------------------------------------------------------------------------
+
+    def has_deliveries(self, announcement_id: int) -> bool:
+        return self.session.scalar(select(Delivery.id).where(
+            Delivery.announcement_id == announcement_id).limit(1)) is not None
+
+    def write_deliveries(self, announcement_id: int, recipients: list[tuple[str, str]]) -> None:
+        """One row per (announcement, recipient) with its first status; rows already there stay."""
+        now = utcnow()
+        for start in range(0, len(recipients), 500):
+            rows = [{"oa_id": self.oa_id, "announcement_id": announcement_id, "recipient": recipient,
+                     "status": status, "updated_at": now} for recipient, status in recipients[start:start + 500]]
+            statement = insert_ignoring_conflicts(self.session, Delivery, ["announcement_id", "recipient"])
+            self.session.execute(statement, rows)
+
+    def pending(self, announcement_id: int, limit: int) -> list[Delivery]:
+        return list(self.session.scalars(select(Delivery).where(
+            Delivery.announcement_id == announcement_id, Delivery.status == "pending")
+            .order_by(Delivery.id).limit(limit)))
+
+    def mark_queued(self, delivery: Delivery, outbox_ids: list[int]) -> None:
+        delivery.status = "queued"
+        delivery.outbox_ids = ",".join(str(i) for i in outbox_ids)
+        delivery.updated_at = utcnow()
+
+    def queued(self, announcement_id: int) -> list[tuple[Delivery, list[OutboxMessage]]]:
+        """Deliveries handed to the outbox, each with its outbox rows."""
+        deliveries = list(self.session.scalars(select(Delivery).where(
+            Delivery.announcement_id == announcement_id, Delivery.status == "queued")))
+        ids = [int(i) for d in deliveries for i in (d.outbox_ids or "").split(",") if i]
+        rows = {}
+        for start in range(0, len(ids), 500):
+            rows.update({r.id: r for r in self.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(ids[start:start + 500])))})
+        return [(d, [rows[int(i)] for i in (d.outbox_ids or "").split(",") if i and int(i) in rows])
+                for d in deliveries]
+
+    def settle(self, delivery: Delivery, status: str, code: int | None = None, message: str | None = None) -> None:
+        delivery.status, delivery.error_code = status, code
+        delivery.error_message = (message or None) and message[:2000]
+        delivery.updated_at = utcnow()
+
+    def counts(self, announcement_id: int) -> dict[str, int]:
+        return dict(self.session.execute(select(Delivery.status, func.count()).where(
+            Delivery.announcement_id == announcement_id).group_by(Delivery.status)).all())
+
+    def failures(self, announcement_id: int) -> list[tuple[int | None, str | None, int]]:
+        """(Zalo error code, message, how many) of the failed deliveries."""
+        return list(self.session.execute(select(Delivery.error_code, Delivery.error_message, func.count()).where(
+            Delivery.announcement_id == announcement_id, Delivery.status == "failed")
+            .group_by(Delivery.error_code, Delivery.error_message)).all())
+
+    def take_waiting(self, user_id: str, since: datetime) -> list[Announcement]:
+        """Notices that waited for this member to write (sent since `since`), oldest first, marked delivered."""
+        rows = list(self.session.execute(select(Delivery, Announcement).join(
+            Announcement, Announcement.id == Delivery.announcement_id).where(
+            Delivery.oa_id == self.oa_id, Delivery.recipient == user_id, Delivery.status == "waiting",
+            Announcement.status.in_(("sending", "done")), Announcement.created_at >= since)
+            .order_by(Announcement.id)).all())
+        for delivery, _announcement in rows:
+            self.settle(delivery, "delivered")
+        return [announcement for _delivery, announcement in rows]
+
+    def opt_out_waiting(self, user_id: str) -> None:
+        self.session.execute(update(Delivery).where(
+            Delivery.oa_id == self.oa_id, Delivery.recipient == user_id, Delivery.status == "waiting")
+            .values(status="opted_out", updated_at=utcnow()))
+
+    # --- audience -------------------------------------------------------------------------------
+
+    def audience(self, group_keys: list[str]) -> list[Member]:
+        """Members an announcement is for: everyone who follows or has written to the OA, or the
+        members of the named groups."""
+        query = select(Member).where(Member.oa_id == self.oa_id,
+                                     or_(Member.is_follower.is_(True), Member.last_interaction_at.is_not(None)))
+        if group_keys:
+            query = query.where(Member.user_id.in_(select(MemberGroup.user_id).where(
+                MemberGroup.oa_id == self.oa_id, MemberGroup.name_key.in_(group_keys))))
+        return list(self.session.scalars(query.order_by(Member.id)))
+
+
+class GroupRepository:
+    """Named groups of members (tags): «cán bộ», «người cao tuổi», «khu A». Callers give each name
+    with its key (the name as residents' text is matched: no diacritics, no case)."""
+
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def add(self, name: str, key: str, user_id: str) -> bool:
+        statement = insert_ignoring_conflicts(self.session, MemberGroup, ["oa_id", "name_key", "user_id"],
+                                              oa_id=self.oa_id, name=name.strip()[:64], name_key=key[:64],
+                                              user_id=user_id)
+        return self.session.execute(statement).rowcount == 1
+
+    def remove(self, key: str, user_id: str) -> bool:
+        result = self.session.execute(delete(MemberGroup).where(
+            MemberGroup.oa_id == self.oa_id, MemberGroup.name_key == key, MemberGroup.user_id == user_id))
+        return result.rowcount > 0
+
+    def sizes(self) -> dict[str, int]:
+        """Each group's name (as first written) and how many members it has."""
+        rows = self.session.execute(select(func.min(MemberGroup.name), func.count()).where(
+            MemberGroup.oa_id == self.oa_id).group_by(MemberGroup.name_key).order_by(func.min(MemberGroup.name)))
+        return {name: count for name, count in rows}
+
+    def find(self, key: str) -> str | None:
+        """The group's name as first written, for its key; None if no such group."""
+        return self.session.scalar(select(MemberGroup.name).where(
+            MemberGroup.oa_id == self.oa_id, MemberGroup.name_key == key).order_by(MemberGroup.id).limit(1))
