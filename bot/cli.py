@@ -74,6 +74,7 @@ def register(app: Flask) -> None:
             pass
         finally:
             scheduler.shutdown(wait=False)
+            services.announcer.stop()
             worker.stop()
             if standin is not None:
                 standin.shutdown()
@@ -97,6 +98,7 @@ def register(app: Flask) -> None:
         except KeyboardInterrupt:
             pass
         scheduler.shutdown(wait=False)
+        _services(app).announcer.stop()
         worker.stop()
 
     @staff.command("add")
@@ -188,3 +190,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(requests_group)
     app.cli.add_command(staff)
+    from bot import cli_announce
+    cli_announce.register(app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.events import InboundEvent
-from bot.handlers import appointments, conversation, follow, handoff, staff_commands
+from bot.handlers import announce, appointments, conversation, follow, handoff, staff_commands
 from bot.handlers.context import Context, Runtime
-from bot import casework, texts
+from bot import announcements, casework, texts
 from bot.flows.answers import pick_option
 from bot.replies import Reply, Text
 from bot.store import UnitOfWork
@@ -22,21 +22,34 @@ HANDLERS: dict[str, Handler] = {
 
 def on_user_message(ctx: Context) -> list[Reply]:
     """Notices that waited for this message come first; then the answer to the message itself."""
-    waiting = ctx.uow.notices.take(ctx.user_id)
-    notices = [Text("\n".join([texts.PENDING_INTRO.format(n=len(waiting))] + [f"- {t}" for t in waiting]))] \
-        if waiting else []
-    return notices + _answer(ctx)
+    return waiting_notices(ctx) + _answer(ctx)
+
+
+def waiting_notices(ctx: Context) -> list[Reply]:
+    """What could not reach the member outside Zalo's 7-day window: status updates in one message
+    under «Bác có N thông báo mới…», then each ward announcement as it was sent to everyone."""
+    updates = ctx.uow.notices.take(ctx.user_id)
+    announced = announcements.waiting_replies(ctx.uow, ctx.user_id, ctx.runtime.clock())
+    if not updates and not announced:
+        return []
+    intro = texts.PENDING_INTRO.format(n=len(updates) + len(announced))
+    replies: list[Reply] = [Text("\n".join([intro] + [f"- {t}" for t in updates]))]
+    return replies + [reply for message in announced for reply in message]
 
 
 def _answer(ctx: Context) -> list[Reply]:
     """Staff commands first (role checked now), then a person's chat if one is open, then the bot."""
+    state = ctx.uow.conversations.get(ctx.user_id)
     if ctx.is_staff:
+        if (replies := announce.leader_command(ctx, state)) is not None:
+            return replies
         for step in (staff_commands.handle, handoff.relay_from_staff):
             if (replies := step(ctx)) is not None:
                 return replies
     if (replies := handoff.resident_message(ctx)) is not None:
         return replies
-    state = ctx.uow.conversations.get(ctx.user_id)
+    if (replies := announce.member_command(ctx)) is not None:
+        return replies
     if (replies := handoff.rating(ctx, state)) is not None:
         return replies
     if (replies := follow_up_reply(ctx, state)) is not None:

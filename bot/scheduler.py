@@ -1,18 +1,50 @@
-"""Periodic jobs; the only module that imports APScheduler. Runs in exactly one process: the worker."""
+"""Periodic jobs; the only module that imports APScheduler. Runs in exactly one process: the worker.
+
+Scheduled announcements also get a one-off job at their minute in a persistent job store (the
+database), so a restart keeps them; the announcement rows stay the truth (a job only wakes the
+announcer, which sends what is due)."""
 from __future__ import annotations
 
 import logging
 from zoneinfo import ZoneInfo
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+ANNOUNCEMENT_STORE = "announcements"
+_announcer = None  # the running process's announcer, for jobs restored from the job store
+
+
+def wake_announcer(announcement_id: int) -> None:
+    """The one-off job of a scheduled announcement (restored from the database after a restart)."""
+    if _announcer is not None:
+        log.info("announcement %s: its time has come", announcement_id)
+        _announcer.run_due()
+
+
+def announcements_tick(services, scheduler) -> None:
+    """Send what is due (or half-sent), and give each future announcement its one-off job."""
+    services.announcer.run_due()
+    from datetime import timezone
+    with services.store.unit() as uow:
+        future = [(a.id, a.send_at) for a in uow.announcements.listing(200, statuses=("scheduled",))]
+    for announcement_id, send_at in future:
+        job_id = f"announcement-{announcement_id}"
+        if send_at is not None and scheduler.get_job(job_id, jobstore=ANNOUNCEMENT_STORE) is None:
+            scheduler.add_job(wake_announcer, "date", run_date=send_at.replace(tzinfo=timezone.utc),
+                              args=[announcement_id], id=job_id, jobstore=ANNOUNCEMENT_STORE,
+                              misfire_grace_time=None, coalesce=True)
 
 
 def start_scheduler(services) -> BackgroundScheduler:
     """Start the scheduler with the spine's jobs."""
+    global _announcer
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
+    scheduler.add_jobstore(SQLAlchemyJobStore(engine=services.store.engine, tablename="scheduled_jobs"),
+                           alias=ANNOUNCEMENT_STORE)
+    _announcer = services.announcer
     from bot.jobs import evening_digest, minute_tick
 
     scheduler.add_job(services.tokens.refresh_if_expiring, "interval", minutes=30, id="zalo_token_refresh",
@@ -22,6 +54,9 @@ def start_scheduler(services) -> BackgroundScheduler:
     scheduler.add_job(evening_digest, "cron", hour=services.runtime.digest_hour, minute=0, args=[services],
                       id="evening_digest", replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=3600)
+    scheduler.add_job(announcements_tick, "interval", seconds=services.settings.announce_poll_seconds,
+                      args=[services, scheduler], id="announcements", replace_existing=True, coalesce=True,
+                      max_instances=1)
     scheduler.start()
     log.info("scheduler started")
     return scheduler

@@ -41,6 +41,11 @@ class SendLanes:
         with self._lock:
             return bool(self._waiting)
 
+    def waiting(self) -> int:
+        """Batches queued or being sent, over all recipients."""
+        with self._lock:
+            return sum(len(lane) for lane in self._waiting.values())
+
     def recipients(self) -> set[str]:
         """Recipients with replies still on their way. Their next event waits: the echo of a
         reply must find it marked sent, and a new answer must not overtake the last one."""

@@ -8,6 +8,7 @@ from functools import partial
 
 from config import ConfigError, Settings
 from bot import dispatch
+from bot.announcer import Announcer
 from bot.flows.catalog import load_catalog
 from bot.handlers.context import Runtime
 from bot.sender import OutboxSender
@@ -26,6 +27,7 @@ class Services:
     sender: OutboxSender
     runtime: Runtime
     _worker: Worker | None = field(default=None, repr=False)
+    _announcer: Announcer | None = field(default=None, repr=False)
 
     @property
     def worker(self) -> Worker:
@@ -36,6 +38,15 @@ class Services:
                                   poll_seconds=self.settings.worker_poll_seconds,
                                   send_threads=self.settings.sender_threads)
         return self._worker
+
+    @property
+    def announcer(self) -> Announcer:
+        """Delivers announcements through the worker's send lanes (so only in the worker process)."""
+        if self._announcer is None:
+            self._announcer = Announcer(self.store, self.worker, lambda: self.runtime.clock(),
+                                        self.runtime.announce_quiet_hours,
+                                        self.settings.announce_rate_per_minute)
+        return self._announcer
 
     def wake_worker(self) -> None:
         if self._worker is not None:
@@ -54,7 +65,9 @@ def build_services(settings: Settings) -> Services:
                       office_hours=settings.office_hours,
                       claim_timeout=timedelta(minutes=settings.handoff_claim_minutes),
                       console_quiet=timedelta(minutes=settings.console_quiet_minutes),
-                      digest_hour=settings.digest_hour)
+                      digest_hour=settings.digest_hour,
+                      announce_quiet_hours=settings.announce_quiet_hours,
+                      announce_zalo_groups=settings.announce_zalo_groups)
     store = Store(make_engine(settings.database_url), settings.oa_id)
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)

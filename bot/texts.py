@@ -162,3 +162,53 @@ OPEN_TITLE = "{n} yêu cầu đang mở (cũ nhất trước):"
 OPEN_LINE = "- {code} · {kind} · {status} · {days} ngày"
 DIGEST = ("Tổng kết ngày {day}: {new} yêu cầu mới, {overdue} yêu cầu quá hạn, {done} yêu cầu xong hôm nay.\n"
           "Quá hạn: {codes}")
+
+# --- Announcements (bot/announcements.py, bot/handlers/announce.py) -----------------------------------
+ANNOUNCE_HEADER = "THÔNG BÁO TỪ TỔ DÂN PHỐ"
+ANNOUNCE_HEADER_URGENT = "THÔNG BÁO KHẨN TỪ TỔ DÂN PHỐ"
+ANNOUNCE_HOW = "Cách gửi: «thông báo: <nội dung>» cho mọi người, «thông báo cho khu A, người cao tuổi: <nội dung>» cho nhóm, «thông báo khẩn: …» để gửi cả ban đêm."
+ANNOUNCE_EMPTY = "Thông báo chưa có nội dung. " + ANNOUNCE_HOW
+ANNOUNCE_UNKNOWN_GROUPS = "Không có nhóm {names}. Các nhóm hiện có: {known}."
+ANNOUNCE_NO_GROUPS = "(chưa có nhóm nào)"
+ANNOUNCE_PREVIEW = "Xem trước thông báo #{id}{urgent}:\n\n{text}{photo}\n\nSẽ gửi tới: {reach}.\nBạn chọn:"
+ANNOUNCE_URGENT_MARK = " (KHẨN: gửi cả giờ nghỉ đêm)"
+ANNOUNCE_PHOTO_MARK = "\n[kèm 1 ảnh]"
+ANNOUNCE_PHOTO_HINT = "Muốn kèm ảnh, gửi ảnh ngay bây giờ."
+ANNOUNCE_REACH_ALL = "tất cả {n} thành viên"
+ANNOUNCE_REACH_GROUPS = "{n} thành viên trong nhóm {groups}"
+ANNOUNCE_REACH_ZALO = " và nhóm Zalo của tổ"
+ANNOUNCE_OPTIONS = ("Gửi ngay", "Hẹn giờ", "Hủy")
+ANNOUNCE_ASK_TIME = "Gửi lúc nào? Ví dụ: «7:00 25/11» hoặc «sáng mai 7h»."
+ANNOUNCE_BAD_TIME = "Chưa hiểu giờ gửi. " + ANNOUNCE_ASK_TIME
+ANNOUNCE_PAST_TIME = "Giờ đó đã qua rồi. " + ANNOUNCE_ASK_TIME
+ANNOUNCE_SENDING = "Đang gửi thông báo #{id}. Gửi xong sẽ báo kết quả."
+ANNOUNCE_SCHEDULED = "Đã hẹn gửi thông báo #{id} lúc {when}. Muốn hủy, nhắn «hủy thông báo {id}»."
+ANNOUNCE_QUIET_NOTE = " Bây giờ là giờ nghỉ đêm nên sẽ gửi lúc {when}."
+ANNOUNCE_CANCELLED = "Đã hủy thông báo #{id}."
+ANNOUNCE_CANNOT_CANCEL = "Không hủy được thông báo #{id}: {status}."
+ANNOUNCE_NOT_FOUND = "Không thấy thông báo #{id}."
+ANNOUNCE_SCHEDULED_NONE = "Không có thông báo nào đang hẹn giờ."
+ANNOUNCE_SCHEDULED_TITLE = "Thông báo đang hẹn giờ:"
+ANNOUNCE_SCHEDULED_LINE = "#{id} · {when} · {excerpt}"
+ANNOUNCE_STATUS = {"draft": "chưa gửi", "scheduled": "đang hẹn giờ", "sending": "đang gửi",
+                   "done": "đã gửi xong", "cancelled": "đã hủy"}
+ANNOUNCE_REPORT = ("Thông báo #{id} đã gửi xong ({excerpt}):\n"
+                   "- Đã nhận: {sent}\n- Chờ họ nhắn tin mới gửi được (quá 7 ngày không tương tác): {waiting}\n"
+                   "- Đã tắt nhận tin: {opted_out}\n- Không gửi được: {failed}{reasons}")
+ANNOUNCE_GROUP_SENT = "\n- Nhóm Zalo: {sent}/{total} nhóm đã nhận"
+ANNOUNCE_REASON_LINE = "\n   · {count} người: {reason}"
+ANNOUNCE_REASONS = {
+    -213: "chưa quan tâm (follow) OA",
+    -227: "tài khoản Zalo bị khóa hoặc không còn dùng",
+    -244: "đã chặn tin nhắn của OA",
+    -230: "quá 7 ngày không tương tác với OA",
+    -232: "quá 7 ngày không tương tác với OA",
+    -32: "Zalo báo gửi quá nhanh, đã thử lại nhiều lần",
+    -237: "nhóm Zalo đã bị tắt",
+    -403: "OA không còn trong nhóm Zalo",
+}
+ANNOUNCE_REASON_SERVER = "Zalo không trả lời, đã thử lại nhiều lần"
+ANNOUNCE_REASON_OTHER = "lỗi khác của Zalo (mã {code})"
+# Residents: stop and restart announcements
+ANNOUNCE_OFF = "Dạ, từ nay bác sẽ không nhận thông báo của tổ dân phố nữa. Muốn nhận lại, bác nhắn «nhận tin lại» ạ."
+ANNOUNCE_ON = "Dạ, bác sẽ nhận lại thông báo của tổ dân phố ạ. Muốn dừng, bác nhắn «dừng nhận tin»."

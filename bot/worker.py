@@ -38,6 +38,7 @@ class Worker:
         """`handle(uow, event_id, event)` applies one event and returns (status, replies)."""
         self.store, self.sender, self.handle = store, sender, handle
         self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
+        self.send_threads = send_threads
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
@@ -109,6 +110,13 @@ class Worker:
             uow.commit()
         for recipient, ids in batches.items():
             self._lanes.submit(recipient, ids)
+
+    def send_soon(self, recipient: str, ids: list[int]) -> None:
+        """Send these outbox rows of one recipient after what is already on its way to them."""
+        self._lanes.submit(recipient, ids)
+
+    def sends_waiting(self) -> int:
+        return self._lanes.waiting()
 
     def _run(self, event_id: int, lane: str) -> None:
         try:

@@ -51,7 +51,7 @@ class Settings:
     port: int = 8080
     standin_port: int = 8081
     worker_threads: int = 1
-    sender_threads: int = 4
+    sender_threads: int = 8
     worker_nice: int = 5
     worker_poll_seconds: float = 0.05
     max_body_bytes: int = 1024 * 1024
@@ -62,6 +62,10 @@ class Settings:
     console_quiet_minutes: int = 30
     cookie_secure: bool = False
     digest_hour: int = 20
+    announce_quiet_hours: tuple[int, int] | None = (21, 7)
+    announce_rate_per_minute: int = 3000
+    announce_zalo_groups: tuple[str, ...] = ()
+    announce_poll_seconds: float = 5.0
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -82,6 +86,29 @@ def parse_hours(value: str) -> tuple[int, int]:
         raise ConfigError(f"OFFICE_HOURS must look like 7-21, not {value!r}") from None
     if not 0 <= start < end <= 24:
         raise ConfigError(f"OFFICE_HOURS must be two hours from 0 to 24, start before end, not {value!r}")
+    return start, end
+
+
+def _positive(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ConfigError(f"{name} must be a whole number above 0, not {value!r}")
+    return number
+
+
+def parse_quiet_hours(value: str) -> tuple[int, int] | None:
+    """'21-7' → (21, 7): from 21h to 7h next morning; '' → None (no quiet hours)."""
+    if not value.strip():
+        return None
+    try:
+        start, end = (int(part) for part in value.replace(" ", "").split("-"))
+    except ValueError:
+        raise ConfigError(f"ANNOUNCE_QUIET_HOURS must look like 21-7 (or be empty), not {value!r}") from None
+    if not (0 <= start <= 23 and 0 <= end <= 23 and start != end):
+        raise ConfigError(f"ANNOUNCE_QUIET_HOURS must be two different hours from 0 to 23, not {value!r}")
     return start, end
 
 
@@ -106,7 +133,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         port=int(get("PORT", "8080")),
         standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
         worker_threads=int(get("WORKER_THREADS", default_threads)),
-        sender_threads=int(get("SENDER_THREADS", "4")),
+        sender_threads=int(get("SENDER_THREADS", "8")),
         worker_nice=int(get("WORKER_NICE", "5")),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
         config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
@@ -115,6 +142,10 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         handoff_claim_minutes=int(get("HANDOFF_CLAIM_MINUTES", "10")),
         console_quiet_minutes=int(get("CONSOLE_QUIET_MINUTES", "30")),
         digest_hour=int(get("DIGEST_HOUR", "20")),
+        announce_quiet_hours=parse_quiet_hours(env.get("ANNOUNCE_QUIET_HOURS", "21-7")),
+        announce_rate_per_minute=_positive(get("ANNOUNCE_RATE_PER_MINUTE", "3000"), "ANNOUNCE_RATE_PER_MINUTE"),
+        announce_zalo_groups=tuple(g.strip() for g in get("ANNOUNCE_ZALO_GROUPS", "").split(",") if g.strip()),
+        announce_poll_seconds=float(get("ANNOUNCE_POLL_SECONDS", "5")),
     )
     if sandbox:
         if has_credentials:

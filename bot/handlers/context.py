@@ -22,6 +22,8 @@ class Runtime:
     claim_timeout: timedelta = timedelta(minutes=10)
     console_quiet: timedelta = timedelta(minutes=30)
     digest_hour: int = 20
+    announce_quiet_hours: tuple[int, int] | None = (21, 7)
+    announce_zalo_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

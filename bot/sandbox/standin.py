@@ -47,6 +47,8 @@ def _gate() -> Response | None:
         return None
     state = current_state()
     state.record_call(request.method, request.path)
+    if state.response_delay_seconds > 0:  # the real API's latency (benchmarks)
+        time.sleep(state.response_delay_seconds)
     fault = state.faults.take(request.path, _recipient_id())
     if fault is not None and (answer := _apply_fault(state, fault)) is not None:
         return answer

@@ -48,6 +48,7 @@ class StandInState:
         self.rate_limit_per_minute: int | None = None
         self.echo = True
         self.echo_delay_seconds = 0.0
+        self.response_delay_seconds = 0.0  # every API answer waits this long (benchmarks)
         self.max_image_bytes = 1_000_000
         self.max_file_bytes = 5_000_000
 
