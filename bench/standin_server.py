@@ -2,7 +2,7 @@
 load generator. Prints `READY <url>` once listening, then serves until SIGTERM or Ctrl+C.
 
 Usage: python -m bench.standin_server --port 0 --app-id A --app-secret S --oa-id O \
-           --access-token T --refresh-token R
+           --access-token T --refresh-token R [--delay-ms 50]
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     for name in ("app-id", "app-secret", "oa-id", "access-token", "refresh-token"):
         parser.add_argument(f"--{name}", required=True)
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="answer every API call after this long")
     return parser.parse_args(argv)
 
 
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     state = StandInState(app_id=args.app_id, app_secret=args.app_secret, oa_id=args.oa_id,
                          access_token=args.access_token, refresh_token=args.refresh_token)
     state.echo = False  # no oa_send_* echoes: the bench counts only the replies themselves
+    state.response_delay_seconds = args.delay_ms / 1000.0
     server = serve_standin(state, host=args.host, port=args.port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
