@@ -1,6 +1,6 @@
 """The staff dashboard in a real headless Chromium (phone-sized) against the bot on a real port with its
 worker and the Zalo stand-in: log in, filter, open a request, change its status, export, and the limits of
-a volunteer. Saves screenshots of the main pages to docs/screenshots/admin-*.png."""
+a volunteer. Saves screenshots of the main pages (to docs/screenshots/ with UPDATE_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import csv
@@ -24,7 +24,9 @@ from tests.test_admin import PASSWORD, add_request, add_staff
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
+SCREENSHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+               if os.environ.get("UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "bot-screenshots")
 PHONE = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": True}
 ATTACK = "<script>alert(1)</script>"
 

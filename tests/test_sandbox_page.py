@@ -20,7 +20,9 @@ from tests.conftest import APP_ID, OA_ID, OA_SECRET, make_settings, start_bot
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "sandbox.png"
+# The README's screenshot is refreshed with UPDATE_SCREENSHOTS=1; otherwise it goes to a temporary folder.
+SCREENSHOT = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+              if os.environ.get("UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "bot-screenshots") / "sandbox.png"
 PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
                         "0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
 
