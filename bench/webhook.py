@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make `bot` and `bench` importa
 
 from bench.minimal_app import init_db  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
+from config.settings import SANDBOX_DATA_KEY  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 APP_ID, OA_ID, OA_SECRET, APP_SECRET = "bench-app", "bench-oa", "bench-oa-secret", "bench-app-secret"
@@ -414,7 +415,7 @@ class BotApp:
                 "ZALO_APP_ID": APP_ID, "ZALO_OA_ID": OA_ID, "ZALO_OA_SECRET_KEY": OA_SECRET,
                 "ZALO_APP_SECRET": APP_SECRET, "ZALO_ACCESS_TOKEN": ACCESS_TOKEN,
                 "ZALO_REFRESH_TOKEN": REFRESH_TOKEN, "ZALO_API_BASE": base, "ZALO_OAUTH_BASE": base,
-                "SECRET_KEY": "bench-secret-key", "HOST": "127.0.0.1", "PORT": str(port)}
+                "SECRET_KEY": "bench-secret-key", "DATA_KEY": SANDBOX_DATA_KEY, "HOST": "127.0.0.1", "PORT": str(port)}
 
     def start(self, children: Children, standin_port: int) -> tuple[list[subprocess.Popen], int]:
         """Start the web (migrations run in gunicorn's master), then the worker."""

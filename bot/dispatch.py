@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.events import InboundEvent
-from bot.handlers import announce, appointments, conversation, follow, handoff, staff_commands
+from bot.handlers import announce, appointments, conversation, follow, handoff, my_data, staff_commands
 from bot.handlers.context import Context, Runtime
 from bot import announcements, casework, texts
 from bot.flows.answers import pick_option
@@ -49,6 +49,8 @@ def _answer(ctx: Context) -> list[Reply]:
     if (replies := handoff.resident_message(ctx)) is not None:
         return replies
     if (replies := announce.member_command(ctx)) is not None:
+        return replies
+    if (replies := my_data.handle(ctx, state)) is not None:
         return replies
     if (replies := handoff.rating(ctx, state)) is not None:
         return replies

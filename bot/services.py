@@ -12,7 +12,7 @@ from bot.announcer import Announcer
 from bot.flows.catalog import load_catalog
 from bot.handlers.context import Runtime
 from bot.sender import OutboxSender
-from bot.store import Store, make_engine
+from bot.store import DataKeyError, Store, make_engine
 from bot.worker import Worker
 from bot.zalo.client import ZaloClient, ZaloOAuth
 from bot.zalo.tokens import TokenManager
@@ -68,7 +68,10 @@ def build_services(settings: Settings) -> Services:
                       digest_hour=settings.digest_hour,
                       announce_quiet_hours=settings.announce_quiet_hours,
                       announce_zalo_groups=settings.announce_zalo_groups)
-    store = Store(make_engine(settings.database_url), settings.oa_id)
+    try:
+        store = Store(make_engine(settings.database_url), settings.oa_id, settings.data_key)
+    except DataKeyError as exc:
+        raise ConfigError(str(exc)) from None
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,

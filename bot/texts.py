@@ -212,3 +212,17 @@ ANNOUNCE_REASON_OTHER = "lỗi khác của Zalo (mã {code})"
 # Residents: stop and restart announcements
 ANNOUNCE_OFF = "Dạ, từ nay bác sẽ không nhận thông báo của tổ dân phố nữa. Muốn nhận lại, bác nhắn «nhận tin lại» ạ."
 ANNOUNCE_ON = "Dạ, bác sẽ nhận lại thông báo của tổ dân phố ạ. Muốn dừng, bác nhắn «dừng nhận tin»."
+
+# --- A member's own data (bot/handlers/my_data.py) -----------------------------------------------------
+MY_DATA_TITLE = "Thông tin tổ dân phố đang giữ về bác:"
+MY_DATA_CONTACT = "- Lần cuối bác nhắn tin: {last}. Nhận thông báo của tổ: {announcements}."
+MY_DATA_GROUPS = "- Nhóm: {groups}."
+MY_DATA_NO_REQUESTS = "- Bác chưa nộp hồ sơ, yêu cầu nào."
+MY_DATA_REQUEST = "- {code} · {kind} · {status}{answers}"
+MY_DATA_FOOTER = "Thông tin chỉ dùng để tổ hỗ trợ bác, không đưa ra ngoài. Muốn xóa, bác nhắn «xóa dữ liệu của tôi»."
+YES, NO = "có", "không"
+ERASE_CONFIRM = ("Bác muốn xóa mọi thông tin cá nhân tổ đang giữ về bác (câu trả lời trong hồ sơ, tin nhắn)? "
+                 "Hồ sơ đã nộp chỉ còn được đếm trong thống kê, không còn tên tuổi. Xóa rồi không lấy lại được.")
+ERASE_OPTIONS = ("Xóa", "Không xóa")
+ERASED = "Dạ, tổ đã xóa thông tin cá nhân của bác. Bác vẫn nhắn tin cho tổ được bất cứ lúc nào ạ."
+ERASE_KEPT = "Dạ, tổ giữ nguyên thông tin của bác."

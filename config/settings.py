@@ -17,10 +17,12 @@ SANDBOX_OA_SECRET_KEY = "sandbox-oa-secret"
 SANDBOX_APP_SECRET = "sandbox-app-secret"
 SANDBOX_ACCESS_TOKEN = "sandbox-access-0"
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh-0"
+# Encrypts personal data at rest in the sandbox and tests only; a real OA must set its own DATA_KEY.
+SANDBOX_DATA_KEY = "EL0PD2xBBe50U7qQ7CAiKJUrg6kbV5p67120EqlYbPg="
 
 REQUIRED_OUTSIDE_SANDBOX = (
     "ZALO_APP_ID", "ZALO_OA_ID", "ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET",
-    "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "SECRET_KEY",
+    "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "SECRET_KEY", "DATA_KEY",
 )
 # Any of these set means someone configured a real OA: sandbox mode must not run then.
 REAL_CREDENTIALS = ("ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN", "ZALO_OA_SECRET_KEY")
@@ -66,6 +68,7 @@ class Settings:
     announce_rate_per_minute: int = 3000
     announce_zalo_groups: tuple[str, ...] = ()
     announce_poll_seconds: float = 5.0
+    data_key: str = SANDBOX_DATA_KEY
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -154,6 +157,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
                               "Unset them to use the sandbox, or set ZALO_SANDBOX=0.")
         standin = f"http://127.0.0.1:{common['standin_port']}"
         return Settings(sandbox=True, secret_key=get("SECRET_KEY", "sandbox-only-secret-key"),
+                        data_key=get("DATA_KEY", SANDBOX_DATA_KEY),
                         api_base=standin, oauth_base=standin,
                         cookie_secure=_flag(env.get("COOKIE_SECURE"), default=False), **common)
     missing = [name for name in REQUIRED_OUTSIDE_SANDBOX if not get(name)]
@@ -166,5 +170,5 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         access_token=get("ZALO_ACCESS_TOKEN"), refresh_token=get("ZALO_REFRESH_TOKEN"),
         api_base=get("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
         oauth_base=get("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),
-        secret_key=get("SECRET_KEY"), cookie_secure=_flag(env.get("COOKIE_SECURE"), default=True), **common,
+        secret_key=get("SECRET_KEY"), data_key=get("DATA_KEY"), cookie_secure=_flag(env.get("COOKIE_SECURE"), default=True), **common,
     )

@@ -72,7 +72,8 @@ def leader(admin):
 
 @pytest.mark.parametrize("method, url", [
     ("get", "/admin/"), ("get", "/admin/?status=moi"), ("get", "/admin/stats"), ("get", "/admin/requests/HT-0001"),
-    ("get", "/admin/export.csv"), ("get", "/admin/export.xlsx"), ("post", "/admin/requests/HT-0001/status"),
+    ("get", "/admin/export.csv"), ("get", "/admin/export.xlsx"), ("get", "/admin/audit"),
+    ("post", "/admin/requests/HT-0001/status"),
     ("post", "/admin/requests/HT-0001/assign"), ("post", "/admin/requests/HT-0001/note"), ("post", "/admin/logout"),
 ])
 def test_every_page_sends_a_stranger_to_the_login_page(admin, method, url):
@@ -318,3 +319,20 @@ def test_sandbox_mode_shows_the_banner_on_every_page(sqlite_url, standin):
 def test_no_banner_outside_the_sandbox(admin):
     assert "sandbox-banner" not in admin.app.test_client().get("/admin/login").get_data(as_text=True)
 
+
+
+def test_views_and_exports_of_personal_data_are_in_the_audit_log_leaders_read(admin, leader):
+    code = add_request(admin, "ho_tro", "res-audit")
+    assert t.AUDIT_EMPTY in leader.get("/admin/audit").get_data(as_text=True)
+    volunteer = admin.app.test_client()
+    login(volunteer, "vol-1")
+    assert volunteer.get(f"/admin/requests/{code}").status_code == 200
+    assert volunteer.get("/admin/export.csv?status=moi").status_code == 200
+    assert leader.get("/admin/export.xlsx").status_code == 200
+    assert volunteer.get("/admin/audit").status_code == 403  # only leaders read the log
+
+    page = leader.get("/admin/audit").get_data(as_text=True)
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>\s*<td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert rows == [("Nguyễn Văn Hòa", "Xuất Excel", "1 hồ sơ; bộ lọc: -"),
+                    ("Trần Thị Lan", "Xuất CSV", "1 hồ sơ; bộ lọc: status=moi"),
+                    ("Trần Thị Lan", "Xem hồ sơ", code)]

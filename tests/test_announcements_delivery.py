@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from bot.scheduler import ANNOUNCEMENT_STORE, start_scheduler
 from bot.store import Store, upgrade_schema
 from bot.store.models import utcnow
+from config.settings import SANDBOX_DATA_KEY
 from tests.conftest import APP_ID, APP_SECRET, OA_ID, OA_SECRET, make_settings, start_bot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def _worker_env(database_url: str, standin_url: str) -> dict[str, str]:
                ZALO_OA_SECRET_KEY=OA_SECRET, ZALO_APP_SECRET=APP_SECRET, ZALO_ACCESS_TOKEN="access-1",
                ZALO_REFRESH_TOKEN="refresh-1", SECRET_KEY="test-secret", ZALO_API_BASE=standin_url,
                ZALO_OAUTH_BASE=standin_url, ANNOUNCE_RATE_PER_MINUTE="1200", ANNOUNCE_POLL_SECONDS="0.5",
-               ANNOUNCE_QUIET_HOURS="", WORKER_NICE="0", PYTHONUNBUFFERED="1")
+               ANNOUNCE_QUIET_HOURS="", WORKER_NICE="0", PYTHONUNBUFFERED="1", DATA_KEY=SANDBOX_DATA_KEY)
     return env
 
 
@@ -73,8 +74,8 @@ def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
 def test_a_worker_killed_mid_send_finishes_after_restart_without_duplicates(database_url, standin, tmp_path):
     members = [f"member-{i:03d}" for i in range(200)]
     engine = create_engine(database_url)
+    store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
     upgrade_schema(engine)
-    store = Store(engine, OA_ID)
     with store.unit() as uow:
         for user in members:
             uow.members.record_interaction(user, utcnow())

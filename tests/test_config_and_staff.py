@@ -6,7 +6,8 @@ from config import ConfigError, load_settings
 from tests.conftest import make_settings
 
 REAL = {"ZALO_APP_ID": "1", "ZALO_OA_ID": "2", "ZALO_OA_SECRET_KEY": "s", "ZALO_APP_SECRET": "a",
-        "ZALO_ACCESS_TOKEN": "t", "ZALO_REFRESH_TOKEN": "r", "SECRET_KEY": "k"}
+        "ZALO_ACCESS_TOKEN": "t", "ZALO_REFRESH_TOKEN": "r", "SECRET_KEY": "k",
+        "DATA_KEY": "vJ0kq8Xw3c9m5R2nYtL7pQ4sZ1aB6dE8fG0hJ2kL4mM="}
 
 
 def test_no_credentials_means_sandbox_against_the_local_stand_in():
@@ -29,6 +30,17 @@ def test_missing_secrets_outside_sandbox_are_named():
     with pytest.raises(ConfigError) as info:
         load_settings(dict(partial, ZALO_SANDBOX="0"), dotenv=False)
     assert "ZALO_OA_SECRET_KEY" in str(info.value) and "SECRET_KEY" in str(info.value)
+
+
+def test_a_missing_or_malformed_data_key_stops_the_start_with_how_to_make_one(tmp_path):
+    partial = {k: v for k, v in REAL.items() if k != "DATA_KEY"}
+    with pytest.raises(ConfigError) as info:
+        load_settings(dict(partial), dotenv=False)
+    assert "DATA_KEY" in str(info.value)
+    settings = load_settings(dict(REAL, DATA_KEY="not-a-key", DATABASE_URL=f"sqlite:///{tmp_path}/x.db"), dotenv=False)
+    with pytest.raises(ConfigError) as info:
+        create_app(settings)
+    assert "DATA_KEY" in str(info.value) and "Fernet.generate_key" in str(info.value)
 
 
 def test_sandbox_is_refused_with_real_credentials():

@@ -34,6 +34,8 @@ def request_page(code: str):
         history = [_history_line(change) for change in uow.casework.history(row.id)]
         lines = transcript(uow, row.user_id)
         staff_rows = uow.staff.list()
+        uow.audit.record(g.staff.zalo_id, g.staff.name, "view_request", row.code)
+        uow.commit()
     return render_template("admin/request.html", row=shown, history=history, lines=lines,
                            statuses=[(key, texts.STATUS_LABELS[key]) for key in casework.STATUSES],
                            staff_rows=staff_rows, assignee_id=row.assignee_id)

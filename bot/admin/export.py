@@ -23,7 +23,12 @@ def _rows() -> list[RequestRow]:
     filters = read_filters(request.args, g.staff)
     with services().store.unit() as uow:
         presenter = Presenter(uow, services().runtime.catalog)
-        return [presenter.row(r) for r in uow.casework.find(filters.query, limit=EXPORT_LIMIT)]
+        rows = [presenter.row(r) for r in uow.casework.find(filters.query, limit=EXPORT_LIMIT)]
+        action = "export_xlsx" if request.path.endswith(".xlsx") else "export_csv"
+        shown = "&".join(f"{k}={v}" for k, v in request.args.items() if v)
+        uow.audit.record(g.staff.zalo_id, g.staff.name, action, t.AUDIT_EXPORT_TARGET.format(n=len(rows), filters=shown or "-"))
+        uow.commit()
+        return rows
 
 
 def _cells(row: RequestRow) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ ROLES = {"leader": "Tổ trưởng", "volunteer": "Tình nguyện viên"}
 # --- Navigation and login ----------------------------------------------------------------------
 NAV_REQUESTS = "Yêu cầu"
 NAV_STATS = "Thống kê"
+NAV_AUDIT = "Nhật ký truy cập"
 LOGOUT = "Đăng xuất"
 LOGIN_TITLE = "Đăng nhập"
 LOGIN_INTRO = "Dành cho tổ trưởng và tình nguyện viên của tổ dân phố."
@@ -108,3 +109,11 @@ STATS_SUM = "Tổng"
 STATS_EMPTY = "Chưa có yêu cầu nào trong 12 tháng qua."
 STATS_CHART_LABEL = "Biểu đồ số yêu cầu mỗi tháng, {title}"
 STATS_TABLE_NOTE = "Bảng số liệu (kéo ngang để xem hết):"
+
+# Audit log (leaders only)
+AUDIT_TITLE = "Nhật ký truy cập dữ liệu cá nhân"
+AUDIT_NOTE = "Mỗi lần cán bộ mở một hồ sơ hoặc xuất danh sách đều được ghi lại ở đây (200 lần gần nhất)."
+AUDIT_EMPTY = "Chưa có ai mở hồ sơ hay xuất danh sách."
+AUDIT_COL_AT, AUDIT_COL_WHO, AUDIT_COL_ACTION, AUDIT_COL_TARGET = "Thời gian", "Cán bộ", "Việc", "Nội dung"
+AUDIT_ACTIONS = {"view_request": "Xem hồ sơ", "export_csv": "Xuất CSV", "export_xlsx": "Xuất Excel"}
+AUDIT_EXPORT_TARGET = "{n} hồ sơ; bộ lọc: {filters}"

@@ -11,8 +11,12 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store import sealed
+from config.settings import SANDBOX_DATA_KEY
 from bot.store.announcements import AnnouncementRepository, GroupRepository
 from bot.store.appointments import AppointmentRepository
+from bot.store.audit import AuditRepository
+from bot.store.erasure import ErasureRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.events import EventRepository, event_values, insert_event_statement
@@ -43,6 +47,7 @@ def make_engine(database_url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # overwritten or erased personal data leaves no trace in free pages
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
@@ -80,6 +85,8 @@ class UnitOfWork:
         self.logins = LoginThrottleRepository(session, oa_id)
         self.announcements = AnnouncementRepository(session, oa_id)
         self.groups = GroupRepository(session, oa_id)
+        self.erasure = ErasureRepository(session, oa_id)
+        self.audit = AuditRepository(session, oa_id)
 
     def commit(self) -> None:
         self.session.commit()
@@ -91,7 +98,9 @@ class UnitOfWork:
 class Store:
     """Opens units of work for one OA against one database."""
 
-    def __init__(self, engine: Engine, oa_id: str):
+    def __init__(self, engine: Engine, oa_id: str, data_key: str = SANDBOX_DATA_KEY):
+        """`data_key`: DATA_KEY, the Fernet key(s) that seal residents' personal data (bot/store/sealed.py)."""
+        sealed.use_keys(data_key)
         self.engine = engine
         self.oa_id = oa_id
         self._sessions = sessionmaker(engine, expire_on_commit=False)

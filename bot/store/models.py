@@ -6,6 +6,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.store.sealed import Sealed
+
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -34,7 +36,7 @@ class Event(Base):
     dedupe_key: Mapped[str] = mapped_column(String(255))
     event_name: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    raw: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Sealed)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -78,7 +80,7 @@ class OutboxMessage(Base):
     group_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     event_id: Mapped[int | None] = mapped_column(Id, nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Sealed)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -131,7 +133,7 @@ class StaffReply(Base):
     oa_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
     msg_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Sealed, nullable=True)
     event_id: Mapped[int | None] = mapped_column(Id, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -145,7 +147,7 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     oa_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Sealed)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -166,7 +168,7 @@ class ServiceRequest(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="moi")
     channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    answers: Mapped[str] = mapped_column(Text, default="{}")
+    answers: Mapped[str] = mapped_column(Sealed, default="{}")
     consent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -256,8 +258,8 @@ class RequestChange(Base):
     actor_id: Mapped[str] = mapped_column(String(64))  # staff zalo id, "resident" or "system"
     actor_name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))  # created | status | assignee | note | reopened
-    old: Mapped[str | None] = mapped_column(Text, nullable=True)
-    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    old: Mapped[str | None] = mapped_column(Sealed, nullable=True)
+    new: Mapped[str | None] = mapped_column(Sealed, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -271,7 +273,7 @@ class PendingNotice(Base):
     oa_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Sealed)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
@@ -341,3 +343,18 @@ class Delivery(Base):
     error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error_message: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """A staff member saw or exported residents' personal data: who, what, when (leaders read these)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "oa_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[str] = mapped_column(String(64))
+    staff_name: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(32))  # view_request | export_csv | export_xlsx
+    target: Mapped[str] = mapped_column(String(255))  # a request code, or how many rows and which filters
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

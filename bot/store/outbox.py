@@ -114,10 +114,11 @@ class OutboxRepository:
             return True
         if not text:
             return False
-        recent = mine.where(OutboxMessage.user_id == user_id,
-                            OutboxMessage.created_at >= utcnow() - ECHO_WINDOW,
-                            OutboxMessage.payload.contains(json.dumps(text, ensure_ascii=False)[1:-1]))
-        return self.session.scalar(recent.limit(1)) is not None
+        recent = self.session.scalars(select(OutboxMessage.payload).where(
+            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id,
+            OutboxMessage.created_at >= utcnow() - ECHO_WINDOW).order_by(OutboxMessage.id.desc()).limit(50))
+        quoted = json.dumps(text, ensure_ascii=False)[1:-1]  # payloads are sealed: compare in Python
+        return any(quoted in payload for payload in recent)
 
     def record_staff_reply(self, user_id: str, msg_id: str | None, text: str | None,
                            event_id: int | None) -> None:

@@ -1,0 +1,56 @@
+"""«dữ liệu của tôi»: what the neighborhood holds about the member; «xóa dữ liệu của tôi»: erase it,
+after a confirmation (Nghị định 13/2023: a person may see and erase their personal data)."""
+from __future__ import annotations
+
+import json
+
+from bot import casework, texts
+from bot.duty import local
+from bot.flows.answers import pick_option
+from bot.flows.text import normalize
+from bot.handlers.context import Context
+from bot.replies import Choices, Reply, Text
+
+SHOW = {"du lieu cua toi", "thong tin cua toi", "xem du lieu cua toi", "xem thong tin cua toi"}
+ERASE = {"xoa du lieu cua toi", "xoa thong tin cua toi", "xoa du lieu", "xoa het du lieu cua toi"}
+CONFIRMING = "erase_confirm"
+
+
+def handle(ctx: Context, state: dict | None) -> list[Reply] | None:
+    """The two commands and the confirmation; None when the message is none of these."""
+    said = normalize(ctx.event.text or "") if ctx.event.name == "user_send_text" else ""
+    if state and state.get("mode") == CONFIRMING:
+        choice = pick_option(said, texts.ERASE_OPTIONS) if said else None
+        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        if choice == 0:
+            ctx.uow.erasure.erase(ctx.user_id)
+            return [Text(texts.ERASED)]
+        if choice == 1 or said:
+            return [Text(texts.ERASE_KEPT)]
+        return None
+    if said in SHOW:
+        return [Text(holdings_text(ctx))]
+    if said in ERASE:
+        ctx.uow.conversations.save(ctx.user_id, {"mode": CONFIRMING})
+        return [Choices(texts.ERASE_CONFIRM, texts.ERASE_OPTIONS)]
+    return None
+
+
+def holdings_text(ctx: Context) -> str:
+    member = ctx.uow.members.get(ctx.user_id)
+    last = local(member.last_interaction_at).strftime("%H:%M %d/%m/%Y") if member and member.last_interaction_at else "-"
+    lines = [texts.MY_DATA_TITLE, texts.MY_DATA_CONTACT.format(
+        last=last, announcements=texts.NO if member and member.announcements_off else texts.YES)]
+    if groups := ctx.uow.erasure.groups_of(ctx.user_id):
+        lines.append(texts.MY_DATA_GROUPS.format(groups=", ".join(groups)))
+    requests = ctx.uow.erasure.requests_of(ctx.user_id)
+    if not requests:
+        lines.append(texts.MY_DATA_NO_REQUESTS)
+    for request in requests:
+        answers = json.loads(request.answers or "{}")
+        shown = "; ".join(f"{value}" for value in answers.values() if value not in (None, ""))
+        lines.append(texts.MY_DATA_REQUEST.format(
+            code=request.code, kind=casework.kind_title(ctx.catalog, request.kind),
+            status=texts.STATUS_LABELS.get(request.status, request.status), answers=f": {shown}" if shown else ""))
+    lines.append(texts.MY_DATA_FOOTER)
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+"""What the neighborhood holds about one member, and erasing it («xóa dữ liệu của tôi»).
+
+Erasure keeps what statistics need (a request's kind, status, channel and dates) under an anonymous
+id, and removes or blanks everything the person typed or was sent."""
+from __future__ import annotations
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import (Appointment, Conversation, Delivery, Event, Handoff, Member, MemberGroup,
+                              OutboxMessage, PendingNotice, RequestChange, ServiceRequest, StaffReply)
+
+ANONYMOUS = "da-xoa-{n}"
+
+
+class ErasureRepository:
+    def __init__(self, session: Session, oa_id: str):
+        self.session = session
+        self.oa_id = oa_id
+
+    def requests_of(self, user_id: str) -> list[ServiceRequest]:
+        return list(self.session.scalars(select(ServiceRequest).where(
+            ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id).order_by(ServiceRequest.id)))
+
+    def groups_of(self, user_id: str) -> list[str]:
+        return list(self.session.scalars(select(MemberGroup.name).where(
+            MemberGroup.oa_id == self.oa_id, MemberGroup.user_id == user_id).order_by(MemberGroup.name)))
+
+    def erase(self, user_id: str) -> str:
+        """Erase the member's personal data everywhere; return the anonymous id their requests keep."""
+        oa = self.oa_id
+        member = self.session.scalar(select(Member).where(Member.oa_id == oa, Member.user_id == user_id))
+        anonymous = ANONYMOUS.format(n=member.id if member else user_id[-6:])
+        request_ids = select(ServiceRequest.id).where(ServiceRequest.oa_id == oa, ServiceRequest.user_id == user_id)
+        self.session.execute(update(RequestChange).where(
+            RequestChange.oa_id == oa, RequestChange.request_id.in_(request_ids), RequestChange.kind == "note")
+            .values(old=None, new=None))
+        self.session.execute(update(ServiceRequest).where(ServiceRequest.oa_id == oa, ServiceRequest.user_id == user_id)
+                             .values(user_id=anonymous, answers="{}"))
+        for model in (Handoff, Appointment):
+            self.session.execute(update(model).where(model.oa_id == oa, model.user_id == user_id)
+                                 .values(user_id=anonymous))
+        self.session.execute(update(Event).where(Event.oa_id == oa, Event.user_id == user_id)
+                             .values(raw="{}", user_id=anonymous))
+        self.session.execute(update(OutboxMessage).where(OutboxMessage.oa_id == oa, OutboxMessage.user_id == user_id,
+                                                         OutboxMessage.status.in_(("queued", "sending")))
+                             .values(status="failed", error_message="erased at the member's request"))
+        self.session.execute(update(OutboxMessage).where(OutboxMessage.oa_id == oa, OutboxMessage.user_id == user_id)
+                             .values(payload="{}", user_id=anonymous))
+        for model in (Conversation, StaffReply, PendingNotice, MemberGroup):
+            self.session.execute(delete(model).where(model.oa_id == oa, model.user_id == user_id))
+        self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
+                                                    or_(Delivery.status == "waiting", Delivery.status == "pending")))
+        if member is not None:
+            member.display_name = None
+        return anonymous

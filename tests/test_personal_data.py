@@ -1,0 +1,134 @@
+"""Residents' personal data at rest: what they type (CCCD, phone, address, names in answers) is
+stored encrypted everywhere it lands, and still reads back for leaders and the bot."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+
+from bot import texts
+from bot.flows.catalog import load_catalog
+from tests.test_procedures_e2e import export_rows
+
+CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "config")
+CCCD, PHONE, ADDRESS, NAME = "079186001234", "0987654321", "Số 47 ngõ Quỳnh Mai", "Trần Thị Bích Ngọc"
+
+
+def typed(step) -> str:
+    if step.type == "date":
+        return (date.today() + timedelta(days=3)).strftime("%d/%m/%Y") if step.when == "future" else "15/08/1990"
+    return {"cccd": CCCD, "phone": PHONE, "address": ADDRESS, "name": NAME, "choice": "1", "yesno": "có",
+            "number": "2", "text": f"Ở cùng {NAME}", "slot": "1"}[step.type]
+
+
+def walk(bot, user: str, procedure_id: str) -> str:
+    procedure = CATALOG.procedures[procedure_id]
+    bot.say(user, procedure.triggers[0])
+    bot.say(user, "đồng ý")
+    for step in procedure.steps:
+        replies = bot.say(user, typed(step))
+    if not replies[-1].startswith(texts.SUMMARY_TITLE):
+        replies = bot.say(user, "1")
+    assert replies[-1].startswith(texts.SUMMARY_TITLE) and PHONE in replies[-1]
+    done = bot.say(user, "gửi")
+    return re.search(rf"\b{procedure.code}-\d{{4}}\b", done[0]).group(0)
+
+
+def plain_dump(database_url: str) -> str:
+    """Every value of every table, read with plain SQL (no decryption), as one string."""
+    engine = create_engine(database_url)
+    parts = []
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                parts.append(" ".join(str(value) for value in row))
+    engine.dispose()
+    return "\n".join(parts)
+
+
+def test_what_residents_type_is_stored_encrypted_and_reads_back(bot, database_url):
+    code = walk(bot, "resident-pd", "tam_tru")
+    assert bot.services.worker.wait_idle(10)
+
+    (row,) = [r for r in export_rows(bot) if r["code"] == code]  # leaders still read it
+    assert CCCD in row["answers"] and PHONE in row["answers"] and ADDRESS in row["answers"]
+    dump = plain_dump(database_url)
+    assert code in dump and "resident-pd" in dump  # the rows are there...
+    for secret in (CCCD, PHONE, ADDRESS, NAME):
+        assert secret not in dump, secret  # ...but not what the resident typed
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))  # the file and its WAL
+        for secret in (CCCD, PHONE, ADDRESS, NAME):
+            assert secret.encode() not in raw, secret
+
+
+def test_upgrading_seals_what_older_versions_stored_in_plain_text(database_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.store import Store, make_engine
+    from bot.store.db import MIGRATIONS
+    from config.settings import SANDBOX_DATA_KEY
+    from tests.conftest import OA_ID
+
+    engine = make_engine(database_url)
+    store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(text(
+            "INSERT INTO requests (oa_id, code, kind, user_id, answers, status, channel, created_at, updated_at) "
+            "VALUES (:oa, 'TT-0001', 'tam_tru', 'old-resident', :answers, 'moi', 'online', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"oa": OA_ID, "answers": f'{{"cccd": "{CCCD}", "phone": "{PHONE}"}}'})
+        connection.execute(text(
+            "INSERT INTO events (oa_id, dedupe_key, event_name, user_id, raw, status, attempts, received_at) "
+            "VALUES (:oa, 'k1', 'user_send_text', 'old-resident', :raw, 'done', 1, CURRENT_TIMESTAMP)"),
+            {"oa": OA_ID, "raw": f'{{"message": {{"text": "{PHONE}"}}}}'})
+    assert PHONE in plain_dump(database_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert PHONE not in plain_dump(database_url) and CCCD not in plain_dump(database_url)
+    with store.unit() as uow:
+        assert PHONE in uow.requests.by_code("TT-0001").answers
+        assert uow.events.recent_texts("old-resident") == [PHONE]
+    store.dispose()
+
+
+def readable_dump(database_url: str) -> str:
+    """Every value of every table with sealed values opened: what someone holding DATA_KEY could read."""
+    from bot.store.sealed import unseal
+    return "\n".join(" ".join(unseal(part) if part.startswith("enc1:") else part for part in line.split(" "))
+                     for line in plain_dump(database_url).splitlines())
+
+
+def test_a_member_sees_their_data_and_erasing_it_leaves_only_anonymous_counts(bot, database_url):
+    user = "resident-erase"
+    code = walk(bot, user, "tam_tru")
+    with bot.services.store.unit() as uow:
+        uow.groups.add("Khu A", "khu a", user)
+        uow.commit()
+    shown = bot.say(user, "Dữ liệu của tôi")[0]
+    assert shown.startswith(texts.MY_DATA_TITLE) and code in shown and PHONE in shown and "Khu A" in shown
+    assert PHONE in readable_dump(database_url)
+
+    assert bot.say(user, "xoá dữ liệu của tôi")[0].startswith(texts.ERASE_CONFIRM)
+    assert bot.say(user, "không xóa")[0] == texts.ERASE_KEPT
+    assert PHONE in readable_dump(database_url)
+    bot.say(user, "xóa dữ liệu của tôi")
+    assert bot.say(user, "1")[0] == texts.ERASED
+    assert bot.services.worker.wait_idle(10)
+
+    everything = readable_dump(database_url)
+    for secret in (CCCD, PHONE, ADDRESS, NAME):
+        assert secret not in everything, secret
+    with bot.services.store.unit() as uow:
+        (request,) = [r for r in uow.requests.all() if r.code == code]
+        assert request.kind == "tam_tru" and request.user_id != user  # still counted, no longer theirs
+        assert uow.erasure.groups_of(user) == []
+    assert texts.MY_DATA_NO_REQUESTS in bot.say(user, "dữ liệu của tôi")[0]
