@@ -190,5 +190,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(requests_group)
     app.cli.add_command(staff)
-    from bot import cli_announce
+    from bot import cli_announce, cli_households
     cli_announce.register(app)
+    cli_households.register(app)

@@ -2,12 +2,17 @@
 follow-ups) and the leaders' evening digest."""
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from bot import casework
 from bot.handlers import appointments, handoff
 from bot.replies import Text, To
 from bot.worker import queue_reply
+from bot.zalo.errors import ZaloError
+
+log = logging.getLogger(__name__)
+NAME_RECHECK = timedelta(days=30)  # a name Zalo did not give is asked for again after this
 
 def minute_tick(services, now: datetime | None = None) -> int:
     """Queue what is due at `now` (tests pass a moved clock) and send it; return messages queued."""
@@ -32,3 +37,35 @@ def evening_digest(services, now: datetime | None = None) -> int:
         uow.commit()
     services.sender.send_ids(ids)
     return len(ids)
+
+
+def fill_member_names(services, limit: int = 20, now: datetime | None = None) -> int:
+    """Ask Zalo (user detail) for the names of members who followed or wrote; return names found."""
+    now = now or services.runtime.clock()
+    with services.store.unit() as uow:
+        user_ids = [m.user_id for m in uow.members.without_names(now - NAME_RECHECK, limit)]
+    found = 0
+    for user_id in user_ids:
+        try:
+            name = (services.client.user_detail(user_id) or {}).get("display_name") or None
+        except ZaloError as exc:
+            log.info("user detail unavailable (%s)", exc.code)
+            name = None
+        with services.store.unit() as uow:
+            member = uow.members.get(user_id)
+            if member is not None and member.display_name is None:
+                member.display_name = str(name)[:255] if name else None
+                member.name_checked_at = now
+                found += bool(name)
+            uow.commit()
+    return found
+
+
+def erase_expired(services, now: datetime | None = None) -> int:
+    """Daily: personal data older than RETENTION_DAYS is erased; requests stay as anonymous counts."""
+    now = now or services.runtime.clock()
+    with services.store.unit() as uow:
+        erased = uow.erasure.expire(now - timedelta(days=services.settings.retention_days))
+        uow.commit()
+    log.info("retention: %s requests made anonymous", erased)
+    return erased

@@ -45,7 +45,7 @@ def start_scheduler(services) -> BackgroundScheduler:
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=services.store.engine, tablename="scheduled_jobs"),
                            alias=ANNOUNCEMENT_STORE)
     _announcer = services.announcer
-    from bot.jobs import evening_digest, minute_tick
+    from bot.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
 
     scheduler.add_job(services.tokens.refresh_if_expiring, "interval", minutes=30, id="zalo_token_refresh",
                       replace_existing=True, coalesce=True, max_instances=1)
@@ -54,6 +54,10 @@ def start_scheduler(services) -> BackgroundScheduler:
     scheduler.add_job(evening_digest, "cron", hour=services.runtime.digest_hour, minute=0, args=[services],
                       id="evening_digest", replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=3600)
+    scheduler.add_job(fill_member_names, "interval", minutes=1, args=[services], id="member_names",
+                      replace_existing=True, coalesce=True, max_instances=1)
+    scheduler.add_job(erase_expired, "cron", hour=3, minute=0, args=[services], id="retention",
+                      replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     scheduler.add_job(announcements_tick, "interval", seconds=services.settings.announce_poll_seconds,
                       args=[services, scheduler], id="announcements", replace_existing=True, coalesce=True,
                       max_instances=1)

@@ -69,6 +69,7 @@ class Settings:
     announce_zalo_groups: tuple[str, ...] = ()
     announce_poll_seconds: float = 5.0
     data_key: str = SANDBOX_DATA_KEY
+    retention_days: int = 730
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -149,6 +150,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         announce_rate_per_minute=_positive(get("ANNOUNCE_RATE_PER_MINUTE", "3000"), "ANNOUNCE_RATE_PER_MINUTE"),
         announce_zalo_groups=tuple(g.strip() for g in get("ANNOUNCE_ZALO_GROUPS", "").split(",") if g.strip()),
         announce_poll_seconds=float(get("ANNOUNCE_POLL_SECONDS", "5")),
+        retention_days=_positive(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
     )
     if sandbox:
         if has_credentials:

@@ -115,5 +115,6 @@ AUDIT_TITLE = "Nhật ký truy cập dữ liệu cá nhân"
 AUDIT_NOTE = "Mỗi lần cán bộ mở một hồ sơ hoặc xuất danh sách đều được ghi lại ở đây (200 lần gần nhất)."
 AUDIT_EMPTY = "Chưa có ai mở hồ sơ hay xuất danh sách."
 AUDIT_COL_AT, AUDIT_COL_WHO, AUDIT_COL_ACTION, AUDIT_COL_TARGET = "Thời gian", "Cán bộ", "Việc", "Nội dung"
-AUDIT_ACTIONS = {"view_request": "Xem hồ sơ", "export_csv": "Xuất CSV", "export_xlsx": "Xuất Excel"}
+AUDIT_ACTIONS = {"view_request": "Xem hồ sơ", "export_csv": "Xuất CSV", "export_xlsx": "Xuất Excel",
+                 "import_households": "Nhập danh sách hộ", "export_households": "Xuất danh sách hộ"}
 AUDIT_EXPORT_TARGET = "{n} hồ sơ; bộ lọc: {filters}"

@@ -69,15 +69,21 @@ def _address(text: str) -> Checked:
     return Checked(cleaned) if 5 <= len(cleaned) <= 300 and len(cleaned.split()) >= 2 else Checked(problem="address")
 
 
-def _phone(step: Step, text: str, today: date) -> Checked:
+def phone_number(text: str) -> str | None:
+    """A Vietnamese phone number as 10 (mobile) or 11 (landline) digits from 0, or None."""
     digits = re.sub(r"[\s.\-()]", "", text)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     if re.fullmatch(r"0[35789]\d{8}", digits) or re.fullmatch(r"02\d{9}", digits):
-        return Checked(digits)
-    return Checked(problem="phone")
+        return digits
+    return None
+
+
+def _phone(step: Step, text: str, today: date) -> Checked:
+    number = phone_number(text)
+    return Checked(number) if number else Checked(problem="phone")
 
 
 def _cccd(step: Step, text: str, today: date) -> Checked:

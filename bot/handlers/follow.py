@@ -7,6 +7,7 @@ from bot.replies import Reply
 
 
 def on_follow(ctx: Context) -> list[Reply]:
+    """A new member, or a returning one made active again (their name is fetched by a job)."""
     ctx.uow.members.set_follower(ctx.user_id, True)
     return welcome(ctx)
 
@@ -17,5 +18,6 @@ def on_chat_now(ctx: Context) -> list[Reply]:
 
 
 def on_unfollow(ctx: Context) -> list[Reply]:
-    ctx.uow.members.set_follower(ctx.user_id, False)
+    """Kept for history, inactive: no announcements, no messages."""
+    ctx.uow.members.set_follower(ctx.user_id, False, ctx.event.at)
     return []

@@ -125,9 +125,9 @@ class AnnouncementRepository:
     # --- audience -------------------------------------------------------------------------------
 
     def audience(self, group_keys: list[str]) -> list[Member]:
-        """Members an announcement is for: everyone who follows or has written to the OA, or the
-        members of the named groups."""
-        query = select(Member).where(Member.oa_id == self.oa_id,
+        """Members an announcement is for: everyone who follows or has written to the OA and has not
+        unfollowed it since, or such members of the named groups."""
+        query = select(Member).where(Member.oa_id == self.oa_id, Member.unfollowed_at.is_(None),
                                      or_(Member.is_follower.is_(True), Member.last_interaction_at.is_not(None)))
         if group_keys:
             query = query.where(Member.user_id.in_(select(MemberGroup.user_id).where(

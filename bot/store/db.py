@@ -17,6 +17,7 @@ from bot.store.announcements import AnnouncementRepository, GroupRepository
 from bot.store.appointments import AppointmentRepository
 from bot.store.audit import AuditRepository
 from bot.store.erasure import ErasureRepository
+from bot.store.households import HouseholdRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
 from bot.store.events import EventRepository, event_values, insert_event_statement
@@ -87,6 +88,7 @@ class UnitOfWork:
         self.groups = GroupRepository(session, oa_id)
         self.erasure = ErasureRepository(session, oa_id)
         self.audit = AuditRepository(session, oa_id)
+        self.households = HouseholdRepository(session, oa_id)
 
     def commit(self) -> None:
         self.session.commit()

@@ -4,13 +4,16 @@ Erasure keeps what statistics need (a request's kind, status, channel and dates)
 id, and removes or blanks everything the person typed or was sent."""
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select, update
+from datetime import datetime
+
+from sqlalchemy import String, cast, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import (Appointment, Conversation, Delivery, Event, Handoff, Member, MemberGroup,
                               OutboxMessage, PendingNotice, RequestChange, ServiceRequest, StaffReply)
 
-ANONYMOUS = "da-xoa-{n}"
+ANONYMOUS_PREFIX = "da-xoa-"
+ANONYMOUS = ANONYMOUS_PREFIX + "{n}"
 
 
 class ErasureRepository:
@@ -52,5 +55,22 @@ class ErasureRepository:
         self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
                                                     or_(Delivery.status == "waiting", Delivery.status == "pending")))
         if member is not None:
-            member.display_name = None
+            member.display_name = ""  # empty, not unknown: the name job does not fetch it again
         return anonymous
+
+    def expire(self, cutoff: datetime) -> int:
+        """Retention: personal data older than `cutoff` goes; requests stay counted. Return requests made anonymous."""
+        oa = self.oa_id
+        old = (ServiceRequest.oa_id == oa) & (ServiceRequest.created_at < cutoff) \
+            & ServiceRequest.user_id.not_like(ANONYMOUS_PREFIX + "%")
+        ids = select(ServiceRequest.id).where(old)
+        self.session.execute(update(RequestChange).where(
+            RequestChange.oa_id == oa, RequestChange.request_id.in_(ids), RequestChange.kind == "note")
+            .values(old=None, new=None))
+        result = self.session.execute(update(ServiceRequest).where(old).values(
+            answers="{}", user_id=literal(ANONYMOUS_PREFIX + "r") + cast(ServiceRequest.id, String)))
+        for model, column in ((Event, Event.received_at), (OutboxMessage, OutboxMessage.created_at),
+                              (StaffReply, StaffReply.at), (PendingNotice, PendingNotice.created_at),
+                              (Conversation, Conversation.updated_at)):
+            self.session.execute(delete(model).where(model.oa_id == oa, column < cutoff))
+        return result.rowcount

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Member, utcnow
@@ -36,10 +36,19 @@ class MemberRepository:
         member.unreachable_at = None
         return member
 
-    def set_follower(self, user_id: str, is_follower: bool) -> Member:
+    def set_follower(self, user_id: str, is_follower: bool, at: datetime | None = None) -> Member:
+        """Follow makes (or makes active again) a member; unfollow keeps them, inactive, for history."""
         member = self.get_or_create(user_id)
         member.is_follower = is_follower
+        member.unfollowed_at = None if is_follower else (at or utcnow())
         return member
+
+    def without_names(self, checked_before: datetime, limit: int) -> list[Member]:
+        """Active members whose Zalo name is unknown and was not asked for since `checked_before`."""
+        return list(self.session.scalars(select(Member).where(
+            Member.oa_id == self.oa_id, Member.display_name.is_(None), Member.unfollowed_at.is_(None),
+            or_(Member.name_checked_at.is_(None), Member.name_checked_at < checked_before))
+            .order_by(Member.id).limit(limit)))
 
     def mark_unreachable(self, user_id: str, code: int, reason: str) -> None:
         member = self.get_or_create(user_id)

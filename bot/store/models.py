@@ -61,6 +61,8 @@ class Member(Base):
     unreachable_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
     unreachable_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     announcements_off: Mapped[bool] = mapped_column(default=False)  # said «dừng nhận tin»
+    unfollowed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # inactive: never messaged
+    name_checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # Zalo user detail asked
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -358,3 +360,21 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))  # view_request | export_csv | export_xlsx
     target: Mapped[str] = mapped_column(String(255))  # a request code, or how many rows and which filters
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Household(Base):
+    """A household of the neighborhood's household map (imported from the leader's CSV)."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("oa_id", "address_fingerprint", name="uq_households_address"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    head_name: Mapped[str] = mapped_column(Sealed)
+    address: Mapped[str] = mapped_column(Sealed)
+    address_fingerprint: Mapped[str] = mapped_column(String(64))  # keyed hash of the normalized address
+    area: Mapped[str] = mapped_column(String(64), default="")
+    floors: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    people: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    phone: Mapped[str | None] = mapped_column(Sealed, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -6,12 +6,16 @@ DATA_KEY may list several keys separated by commas: the first encrypts, every on
 key can be rotated without losing what was written before."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1:"
 _cipher: MultiFernet | None = None
+_fingerprint_key: bytes | None = None
 
 
 class DataKeyError(ValueError):
@@ -29,8 +33,18 @@ def make_cipher(keys: str) -> MultiFernet:
 
 def use_keys(keys: str) -> None:
     """Set the process's data keys (the store does this when it is made)."""
-    global _cipher
+    global _cipher, _fingerprint_key
     _cipher = make_cipher(keys)
+    first = keys.split(",")[0].strip().encode()
+    _fingerprint_key = hashlib.sha256(b"fingerprint:" + first).digest()
+
+
+def fingerprint(value: str) -> str:
+    """A keyed hash of a value, to find equal values (duplicate addresses) without storing them in
+    plain text. Changes when the first key changes."""
+    if _fingerprint_key is None:
+        raise DataKeyError("no DATA_KEY set")
+    return hmac.new(_fingerprint_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _active() -> MultiFernet:
