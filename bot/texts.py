@@ -1,7 +1,8 @@
 """Every sentence residents read that is not in a procedure file. Short, polite, with diacritics."""
 
 WELCOME = ("Chào bác! Đây là Tổ dân phố điện tử. Tổ sẽ hướng dẫn bác làm thủ tục từng bước, "
-           "hoặc nối bác với cán bộ, tình nguyện viên (7h–21h).")
+           "hoặc nối bác với cán bộ, tình nguyện viên (7h–21h). Bác ở trong tổ thì nhắn "
+           "«đăng ký thành viên» để nhận thông báo đúng khu.")
 MENU_TITLE = "Bác cần làm gì ạ? Bác bấm nút hoặc gõ số (gõ 0 để về menu này):"
 UNSUPPORTED = "Tổ chưa đọc được loại tin này ạ. Bác nhắn bằng chữ hoặc bấm số giúp tổ nhé."
 
@@ -219,6 +220,7 @@ MY_DATA_CONTACT = "- Lần cuối bác nhắn tin: {last}. Nhận thông báo c�
 MY_DATA_GROUPS = "- Nhóm: {groups}."
 MY_DATA_NO_REQUESTS = "- Bác chưa nộp hồ sơ, yêu cầu nào."
 MY_DATA_REQUEST = "- {code} · {kind} · {status}{answers}"
+MY_DATA_CONSENT = "- Ngày {when} bác đồng ý cho tổ ghi thông tin để làm: {what}."
 MY_DATA_FOOTER = "Thông tin chỉ dùng để tổ hỗ trợ bác, không đưa ra ngoài. Muốn xóa, bác nhắn «xóa dữ liệu của tôi»."
 YES, NO = "có", "không"
 ERASE_CONFIRM = ("Bác muốn xóa mọi thông tin cá nhân tổ đang giữ về bác (câu trả lời trong hồ sơ, tin nhắn)? "
@@ -226,3 +228,11 @@ ERASE_CONFIRM = ("Bác muốn xóa mọi thông tin cá nhân tổ đang giữ v
 ERASE_OPTIONS = ("Xóa", "Không xóa")
 ERASED = "Dạ, tổ đã xóa thông tin cá nhân của bác. Bác vẫn nhắn tin cho tổ được bất cứ lúc nào ạ."
 ERASE_KEPT = "Dạ, tổ giữ nguyên thông tin của bác."
+
+# --- Member registration (bot/membership.py) ------------------------------------------------------------
+MEMBER_APPROVED = "Đã xác nhận thành viên {code}{linked}. Cư dân đã được báo."
+MEMBER_LINKED = ", thuộc hộ của {head}"
+MEMBER_NOT_LINKED = " (địa chỉ chưa có trong sổ hộ của tổ)"
+MEMBER_REJECTED = "Đã từ chối đăng ký {code}. Cư dân đã được báo."
+MEMBER_UNKNOWN = "Không thấy đăng ký thành viên {code}."
+MEMBER_ALREADY = "Đăng ký {code} đã được xử lý rồi ({status})."

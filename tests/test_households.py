@@ -59,3 +59,26 @@ def test_a_file_with_wrong_columns_or_not_in_utf8_is_refused_whole(bot, tmp_path
     assert legacy.exit_code != 0 and "not UTF-8" in legacy.output and "Nothing was imported" in legacy.output
     with bot.services.store.unit() as uow:
         assert uow.households.all() == []
+
+
+def test_a_resident_registers_and_the_leader_confirms_them_into_their_household(bot, tmp_path):
+    from bot import texts
+    from tests.test_personal_data import ADDRESS, walk
+    household_map = GOOD_AND_BAD + f"Đỗ Văn Hải,{ADDRESS.upper()},Khu C,2,3,\n"  # the address the walker types
+    run(bot, "households", "import", data=household_map.encode(), tmp_path=tmp_path)
+    bot.add_staff("leader-1", "Tổ trưởng Hòa", "leader")
+    code = walk(bot, "new-neighbor", "dang_ky_thanh_vien")
+    other = walk(bot, "stranger", "dang_ky_thanh_vien")
+    assert not bot.say("stranger", f"duyệt {other}")[0].startswith("Đã xác nhận")  # residents cannot confirm
+
+    said = bot.say("leader-1", f"Duyệt {code}")
+    assert said[0] == texts.MEMBER_APPROVED.format(code=code, linked=", thuộc hộ của Đỗ Văn Hải")
+    assert any(code in t and "Đã xong" in t for t in bot.inbox("new-neighbor"))
+    assert bot.say("leader-1", f"duyet {code}")[0] == texts.MEMBER_ALREADY.format(code=code, status="Đã xong")
+    assert bot.say("leader-1", f"từ chối {other}")[0] == texts.MEMBER_REJECTED.format(code=other)
+    assert any(other in t and "Đã hủy" in t for t in bot.inbox("stranger"))
+    with bot.services.store.unit() as uow:
+        member = uow.members.get("new-neighbor")
+        household = uow.households.get(member.household_id)
+        assert household.head_name == "Đỗ Văn Hải" and member.household_role == "Chủ hộ"
+        assert uow.members.get("stranger").household_id is None

@@ -132,3 +132,12 @@ def test_a_member_sees_their_data_and_erasing_it_leaves_only_anonymous_counts(bo
         assert request.kind == "tam_tru" and request.user_id != user  # still counted, no longer theirs
         assert uow.erasure.groups_of(user) == []
     assert texts.MY_DATA_NO_REQUESTS in bot.say(user, "dữ liệu của tôi")[0]
+
+
+def test_consent_is_recorded_with_the_text_shown_and_listed_for_the_member(bot):
+    walk(bot, "consenter", "tam_tru")
+    with bot.services.store.unit() as uow:
+        (consent,) = uow.members.consents("consenter")
+        assert consent.purpose == "tam_tru" and consent.text_shown == texts.CONSENT
+    shown = bot.say("consenter", "dữ liệu của tôi")[0]
+    assert "đồng ý cho tổ ghi thông tin để làm: Đăng ký tạm trú" in shown

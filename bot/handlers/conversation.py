@@ -8,6 +8,7 @@ from bot.flows import engine, render
 from bot.flows.answers import Given
 from bot.flows.engine import AskHuman, Moment, Submit
 from bot.handlers import appointments, handoff
+from bot import texts
 from bot.handlers.context import Context
 from bot.replies import Reply
 
@@ -33,7 +34,10 @@ def on_message(ctx: Context) -> list[Reply]:
     state = ctx.uow.conversations.get(ctx.user_id)
     at = Moment(now=now, today=(now + VIETNAM_OFFSET).date(),
                 free_parts=lambda day: appointments.free_parts(ctx.uow, ctx.catalog, day))
+    had_consent = bool((state or {}).get("consent_at"))
     outcome = engine.respond(ctx.catalog, state, given_from(ctx.event), at, ctx.runtime.idle)
+    if outcome.state.get("consent_at") and not had_consent:  # agreed just now: keep the record
+        ctx.uow.members.record_consent(ctx.user_id, outcome.state.get("procedure", ""), texts.CONSENT, now)
     replies = list(outcome.replies)
     for effect in outcome.effects:
         replies += _apply(ctx, effect, (state or {}).get("consent_at"))

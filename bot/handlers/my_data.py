@@ -52,5 +52,8 @@ def holdings_text(ctx: Context) -> str:
         lines.append(texts.MY_DATA_REQUEST.format(
             code=request.code, kind=casework.kind_title(ctx.catalog, request.kind),
             status=texts.STATUS_LABELS.get(request.status, request.status), answers=f": {shown}" if shown else ""))
+    for consent in ctx.uow.members.consents(ctx.user_id):
+        lines.append(texts.MY_DATA_CONSENT.format(when=local(consent.at).strftime("%d/%m/%Y"),
+                                                  what=casework.kind_title(ctx.catalog, consent.purpose)))
     lines.append(texts.MY_DATA_FOOTER)
     return "\n".join(lines)

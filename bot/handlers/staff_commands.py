@@ -41,6 +41,9 @@ def handle(ctx: Context) -> list[Reply] | None:
         return appointments.todays_schedule(ctx)
     if said in HELP:
         return [Text(texts.STAFF_HELP)]
+    if ctx.role == "leader" and first in ("duyet", "tu") and code_in(raw) \
+            and (first == "duyet" or said.startswith("tu choi ")):
+        return _registration(ctx, code_in(raw), approve=first == "duyet")
     if ctx.role == "leader" and said in LEADER_REPORTS:
         now = ctx.runtime.clock()
         return [Text(LEADER_REPORTS[said](ctx.uow, ctx.catalog, now))]
@@ -62,3 +65,11 @@ def _done(ctx: Context, code: str | None) -> list[Reply]:
         from bot.handlers import appointments
         return appointments.mark_done(ctx, code)
     return handoff.close(ctx, code)
+
+
+def _registration(ctx: Context, code: str, approve: bool) -> list[Reply]:
+    from bot import membership
+    staff = ctx.uow.staff.get(ctx.user_id)
+    answer, messages = membership.decide(ctx.uow, code, approve, ctx.user_id, staff.name if staff else "",
+                                         ctx.runtime.clock(), ctx.catalog.neighborhood.phone)
+    return [Text(answer), *messages]

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import (Appointment, Conversation, Delivery, Event, Handoff, Member, MemberGroup,
+from bot.store.models import (Appointment, Consent, Conversation, Delivery, Event, Handoff, Member, MemberGroup,
                               OutboxMessage, PendingNotice, RequestChange, ServiceRequest, StaffReply)
 
 ANONYMOUS_PREFIX = "da-xoa-"
@@ -50,12 +50,13 @@ class ErasureRepository:
                              .values(status="failed", error_message="erased at the member's request"))
         self.session.execute(update(OutboxMessage).where(OutboxMessage.oa_id == oa, OutboxMessage.user_id == user_id)
                              .values(payload="{}", user_id=anonymous))
-        for model in (Conversation, StaffReply, PendingNotice, MemberGroup):
+        for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent):
             self.session.execute(delete(model).where(model.oa_id == oa, model.user_id == user_id))
         self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
                                                     or_(Delivery.status == "waiting", Delivery.status == "pending")))
         if member is not None:
             member.display_name = ""  # empty, not unknown: the name job does not fetch it again
+            member.household_id, member.household_role, member.member_since = None, None, None
         return anonymous
 
     def expire(self, cutoff: datetime) -> int:

@@ -15,8 +15,15 @@ class HouseholdRepository:
 
     def exists(self, address_key: str) -> bool:
         """`address_key`: the address as matched (normalized); compared by its keyed hash."""
-        return self.session.scalar(select(Household.id).where(
-            Household.oa_id == self.oa_id, Household.address_fingerprint == fingerprint(address_key))) is not None
+        return self.find(address_key) is not None
+
+    def find(self, address_key: str) -> Household | None:
+        return self.session.scalar(select(Household).where(
+            Household.oa_id == self.oa_id, Household.address_fingerprint == fingerprint(address_key)))
+
+    def get(self, household_id: int) -> Household | None:
+        row = self.session.get(Household, household_id)
+        return row if row is not None and row.oa_id == self.oa_id else None
 
     def add(self, head_name: str, address: str, address_key: str, area: str, floors: int | None,
             people: int | None, phone: str | None) -> Household:

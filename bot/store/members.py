@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Member, utcnow
+from bot.store.models import Consent, Member, utcnow
 
 
 class MemberRepository:
@@ -59,3 +59,10 @@ class MemberRepository:
     def set_announcements_off(self, user_id: str, off: bool) -> None:
         """«dừng nhận tin» / «nhận tin lại»."""
         self.get_or_create(user_id).announcements_off = off
+
+    def record_consent(self, user_id: str, purpose: str, text_shown: str, at: datetime) -> None:
+        self.session.add(Consent(oa_id=self.oa_id, user_id=user_id, purpose=purpose[:64], text_shown=text_shown, at=at))
+
+    def consents(self, user_id: str) -> list[Consent]:
+        return list(self.session.scalars(select(Consent).where(
+            Consent.oa_id == self.oa_id, Consent.user_id == user_id).order_by(Consent.id)))

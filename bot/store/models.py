@@ -63,6 +63,9 @@ class Member(Base):
     announcements_off: Mapped[bool] = mapped_column(default=False)  # said «dừng nhận tin»
     unfollowed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # inactive: never messaged
     name_checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # Zalo user detail asked
+    household_id: Mapped[int | None] = mapped_column(Id, nullable=True)  # set when a leader confirms registration
+    household_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    member_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -378,3 +381,17 @@ class Household(Base):
     people: Mapped[int | None] = mapped_column(Integer, nullable=True)
     phone: Mapped[str | None] = mapped_column(Sealed, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Consent(Base):
+    """A member agreed to give personal data: for what, when, and the exact text they were shown."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_user", "oa_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(64))  # the procedure the data is for
+    text_shown: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
