@@ -302,3 +302,35 @@ def test_volunteer_marks_the_visit_done(bot):
     assert bot.say("vol-sang", "xong DL-0001") == [texts.APPOINTMENT_ALREADY_DONE.format(code="DL-0001")]
     assert bot.say("vol-sang", "xong DL-0009") == [texts.APPOINTMENT_UNKNOWN.format(code="DL-0009")]
     assert "(đã xong)" in bot.say("vol-sang", "lịch hôm nay")[0]
+
+
+def test_two_residents_taking_the_last_place_at_once_are_served_one_after_the_other(bot):
+    """Two workers' transactions: the second waits for the first and then sees the part full."""
+    import threading
+    from datetime import date as date_type, timedelta as td
+    from bot.handlers.appointments import free_parts
+    catalog = bot.services.runtime.catalog
+    part = catalog.parts[0]
+    day = date_type.today() + td(days=5)
+    day_text = day.strftime("%d/%m/%Y")
+    with bot.services.store.unit() as uow:
+        for n in range(part.capacity - 1):
+            uow.appointments.book(n + 1, f"early-{n}", day, part.key, "nha_van_hoa", None)
+        uow.commit()
+    first_booked, second_saw = threading.Event(), []
+
+    def second():
+        with bot.services.store.unit() as uow:
+            second_saw.append(free_parts(uow, catalog, day_text))  # waits for the first to commit
+            uow.commit()
+
+    with bot.services.store.unit() as uow:
+        assert part.key in free_parts(uow, catalog, day_text)
+        other = threading.Thread(target=second)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive() and second_saw == []  # held back while the first decides
+        uow.appointments.book(99, "last-one", day, part.key, "nha_van_hoa", None)
+        uow.commit()
+    other.join(10)
+    assert second_saw and part.key not in second_saw[0]

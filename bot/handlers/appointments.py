@@ -23,6 +23,7 @@ def free_parts(uow, catalog: Catalog, day_text: str) -> tuple[str, ...]:
     day = slots.day_of(day_text)
     if day is None:
         return ()
+    uow.appointments.lock_day(day)  # held until this event's transaction ends: no two take the last place
     booked = uow.appointments.booked_per_part(day)
     return tuple(p.key for p in catalog.parts if booked.get(p.key, 0) < p.capacity)
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import Appointment, ServiceRequest, utcnow
+from bot.store.models import Appointment, Counter, ServiceRequest, utcnow
+from bot.store.upsert import insert_ignoring_conflicts
 
 BOOKED = "booked"
 
@@ -27,6 +28,16 @@ class AppointmentRepository:
         self.session.add(row)
         self.session.flush()
         return row
+
+    def lock_day(self, day: date) -> None:
+        """Hold that day's booking lock until this transaction ends, so two residents taking the last
+        place of a part at the same moment are served one after the other (the second sees it full).
+        The lock is a row of the counters table, keyed by the day's ordinal."""
+        key = f"@{day.toordinal()}"
+        self.session.execute(insert_ignoring_conflicts(self.session, Counter, ["oa_id", "prefix"],
+                                                       oa_id=self.oa_id, prefix=key, value=0))
+        self.session.execute(update(Counter).where(Counter.oa_id == self.oa_id, Counter.prefix == key)
+                             .values(value=Counter.value + 1))
 
     def booked_per_part(self, day: date) -> dict[str, int]:
         """How many appointments each part of `day` holds (cancelled ones free their place)."""
