@@ -70,7 +70,7 @@ def waiting_replies(uow: UnitOfWork, user_id: str, now: datetime) -> list[list[R
 
 
 def reach_text(uow: UnitOfWork, announcement: Announcement, group_keys: list[str]) -> str:
-    members = len(uow.announcements.audience(group_keys))
+    members = uow.announcements.audience_size(group_keys)
     names = group_names(announcement)
     reach = (texts.ANNOUNCE_REACH_GROUPS.format(n=members, groups=", ".join(names)) if names
              else texts.ANNOUNCE_REACH_ALL.format(n=members))

@@ -12,7 +12,7 @@ from bot import announcements as notices
 from bot.duty import local, utc
 from bot.flows.text import normalize
 from bot.handlers.announce import cancel
-from bot.store import upgrade_schema
+from bot.cli import _services, _store
 
 AT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -22,9 +22,8 @@ def register(app: Flask) -> None:
     groups = AppGroup("groups", help="Groups of members that announcements can target.")
 
     def store():
-        services = app.extensions["bot"]
-        upgrade_schema(services.store.engine)
-        return services
+        _store(app)  # schema up to date
+        return _services(app)
 
     @app.cli.command("announce")
     @click.option("--text", "text", required=True, help="The notice, as residents will read it.")

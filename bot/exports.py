@@ -9,8 +9,14 @@ from typing import TextIO
 from bot.flows.catalog import Catalog
 from bot.store import UnitOfWork
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "procedure_id", "status", "channel", "created_at", "resident", "answers")
 VIETNAM_OFFSET = timedelta(hours=7)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @…) is kept as text."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _answers_text(catalog: Catalog, kind: str, answers: dict) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from bot.exports import spreadsheet_safe
 from bot.flows.answers import phone_number
 from bot.flows.text import normalize
 from bot.store import UnitOfWork
@@ -103,17 +104,12 @@ def import_csv(uow: UnitOfWork, data: bytes) -> ImportReport:
     return report
 
 
-def _inert(value: str) -> str:
-    """A cell Excel would run as a formula (=, +, -, @) is kept as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_csv(uow: UnitOfWork) -> bytes:
     """Every household, in the import's columns (UTF-8 with BOM, so Excel reads the diacritics)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
     for h in uow.households.all():
-        writer.writerow(tuple(_inert(str(v)) for v in (h.head_name, h.address, h.area, h.floors or "", h.people or "",
+        writer.writerow(tuple(spreadsheet_safe(str(v)) for v in (h.head_name, h.address, h.area, h.floors or "", h.people or "",
                                                          h.phone or "")))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

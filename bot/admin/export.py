@@ -10,14 +10,12 @@ from bot.admin import texts as t
 from bot.admin.base import blueprint, local_time, now, services
 from bot.admin.filters import read_filters
 from bot.admin.rows import Presenter, RequestRow
+from bot.exports import spreadsheet_safe
 
 HEADER = (t.COL_CODE, t.COL_KIND, t.COL_STATUS, t.COL_CHANNEL, t.COL_CREATED, t.COL_RESIDENT,
           t.COL_ASSIGNEE, t.COL_ANSWERS)
 EXPORT_LIMIT = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _rows() -> list[RequestRow]:
     """The same requests the list shows for the same filters (volunteers: only theirs)."""
     filters = read_filters(request.args, g.staff)
@@ -36,11 +34,6 @@ def _cells(row: RequestRow) -> tuple[str, ...]:
             row.assignee, row.answers_text)
 
 
-def _inert(value: str) -> str:
-    """Residents' words must not become spreadsheet formulas when the file is opened."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def _download(body: bytes, mimetype: str, extension: str) -> Response:
     name = f"yeu-cau-{local_time(now(), '%Y%m%d-%H%M')}.{extension}"
     response = Response(body, mimetype=mimetype)
@@ -53,7 +46,7 @@ def export_csv() -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows(tuple(_inert(cell) for cell in _cells(row)) for row in _rows())
+    writer.writerows(tuple(spreadsheet_safe(cell) for cell in _cells(row)) for row in _rows())
     return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "csv")
 
 

@@ -15,10 +15,10 @@ from bot.replies import Choices, Reply, Text
 
 MODE = "announce"
 COMMAND = re.compile(r"^thong bao\b(?P<head>[^:\n]*):")
-URGENT_WORDS = {"khan", "gap", "khan cap"}
+URGENT_WORDS = {"khan", "gap", "cap"}  # «khẩn», «gấp», «khẩn cấp»
 STOP = {"dung nhan tin", "dung nhan thong bao", "huy nhan tin", "khong nhan tin nua", "tat thong bao"}
 RESTART = {"nhan tin lai", "nhan lai tin", "nhan thong bao lai", "bat thong bao", "nhan lai thong bao"}
-CANCEL = re.compile(r"^huy thong bao (\d+)$")
+CANCEL = re.compile(r"^huy thong bao (\d{1,9})$")
 LIST_SCHEDULED = {"thong bao da hen", "thong bao hen gio", "danh sach thong bao"}
 
 
@@ -66,8 +66,8 @@ def leader_command(ctx: Context, state: dict | None) -> list[Reply] | None:
 
 def _compose(ctx: Context, head: str, body: str) -> list[Reply]:
     words = normalize(head).split()
-    urgent = bool(URGENT_WORDS & set(words)) or "khan cap" in " ".join(words)
-    words = [w for w in words if w not in URGENT_WORDS and w != "cap"]
+    urgent = bool(URGENT_WORDS & set(words))
+    words = [w for w in words if w not in URGENT_WORDS]
     if words and words[0] == "cho":
         words = words[1:]
     if not body:

@@ -127,12 +127,18 @@ class AnnouncementRepository:
     def audience(self, group_keys: list[str]) -> list[Member]:
         """Members an announcement is for: everyone who follows or has written to the OA and has not
         unfollowed it since, or such members of the named groups."""
-        query = select(Member).where(Member.oa_id == self.oa_id, Member.unfollowed_at.is_(None),
-                                     or_(Member.is_follower.is_(True), Member.last_interaction_at.is_not(None)))
+        return list(self.session.scalars(self._audience(select(Member), group_keys).order_by(Member.id)))
+
+    def audience_size(self, group_keys: list[str]) -> int:
+        return self.session.scalar(self._audience(select(func.count(Member.id)), group_keys)) or 0
+
+    def _audience(self, query, group_keys: list[str]):
+        query = query.where(Member.oa_id == self.oa_id, Member.unfollowed_at.is_(None),
+                            or_(Member.is_follower.is_(True), Member.last_interaction_at.is_not(None)))
         if group_keys:
             query = query.where(Member.user_id.in_(select(MemberGroup.user_id).where(
                 MemberGroup.oa_id == self.oa_id, MemberGroup.name_key.in_(group_keys))))
-        return list(self.session.scalars(query.order_by(Member.id)))
+        return query
 
 
 class GroupRepository:
