@@ -10,7 +10,7 @@ import time
 from datetime import datetime
 from typing import Callable
 
-from bot import announcements as notices, texts
+from bot import announcements as notices
 from bot.flows.text import normalize
 from bot.casework import tell_resident
 from bot.store import Store

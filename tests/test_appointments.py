@@ -317,7 +317,7 @@ def test_two_residents_taking_the_last_place_at_once_are_served_one_after_the_ot
         for n in range(part.capacity - 1):
             uow.appointments.book(n + 1, f"early-{n}", day, part.key, "nha_van_hoa", None)
         uow.commit()
-    first_booked, second_saw = threading.Event(), []
+    second_saw = []
 
     def second():
         with bot.services.store.unit() as uow:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.conftest import make_settings, start_bot
 from tests.test_personal_data import plain_dump
 
 GOOD_AND_BAD = """Chủ hộ,Địa chỉ,Khu,Số tầng,Số người,Điện thoại
