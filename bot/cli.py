@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from bot import groups
 from bot.store import upgrade_schema
 
 
@@ -112,6 +113,7 @@ def register(app: Flask) -> None:
             raise click.ClickException("The password needs at least 8 characters.")
         with _store(app).unit() as uow:
             uow.staff.add(zalo_id.strip(), name.strip(), role)
+            groups.add(uow, groups.STAFF_GROUP, [zalo_id.strip()], _services(app).settings.zalo_tags)
             if password is not None:
                 uow.staff.set_password(zalo_id.strip(), password)
             uow.commit()
@@ -133,6 +135,8 @@ def register(app: Flask) -> None:
         """Remove a staff member (they become an ordinary resident)."""
         with _store(app).unit() as uow:
             removed = uow.staff.remove(zalo_id.strip())
+            if removed:
+                groups.remove(uow, groups.key(groups.STAFF_GROUP), [zalo_id.strip()], _services(app).settings.zalo_tags)
             uow.commit()
         if not removed:
             raise click.ClickException(f"No staff member with Zalo id {zalo_id}.")
@@ -190,6 +194,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(requests_group)
     app.cli.add_command(staff)
-    from bot import cli_announce, cli_households
+    from bot import cli_announce, cli_groups, cli_households
     cli_announce.register(app)
+    cli_groups.register(app)
     cli_households.register(app)

@@ -1,5 +1,5 @@
-"""Command line for announcements and member groups: `flask --app wsgi announce …`,
-`announcements list|cancel`, `groups add|remove|list`. The worker process does the sending."""
+"""Command line for announcements: `flask --app wsgi announce …`, `announcements list|cancel`.
+The worker process does the sending."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +19,6 @@ AT_FORMAT = "%Y-%m-%d %H:%M"
 
 def register(app: Flask) -> None:
     announcements_group = AppGroup("announcements", help="Ward announcements.")
-    groups = AppGroup("groups", help="Groups of members that announcements can target.")
 
     def store():
         _store(app)  # schema up to date
@@ -92,41 +91,4 @@ def register(app: Flask) -> None:
             raise click.ClickException(answer)
         click.echo(answer)
 
-    @groups.command("add")
-    @click.argument("name")
-    @click.option("--zalo-id", "zalo_ids", multiple=True, required=True, help="A member's Zalo id (repeatable).")
-    def groups_add(name, zalo_ids):
-        """Put members in a group (made on first use)."""
-        if not normalize(name):
-            raise click.ClickException("The group needs a name.")
-        services = store()
-        with services.store.unit() as uow:
-            stored = uow.groups.find(normalize(name)) or name.strip()
-            added = sum(uow.groups.add(stored, normalize(name), zalo_id.strip()) for zalo_id in zalo_ids)
-            uow.commit()
-        click.echo(f"{added} added to {stored!r}.")
-
-    @groups.command("remove")
-    @click.argument("name")
-    @click.option("--zalo-id", "zalo_ids", multiple=True, required=True)
-    def groups_remove(name, zalo_ids):
-        """Take members out of a group."""
-        services = store()
-        with services.store.unit() as uow:
-            removed = sum(uow.groups.remove(normalize(name), zalo_id.strip()) for zalo_id in zalo_ids)
-            uow.commit()
-        click.echo(f"{removed} removed from {name!r}.")
-
-    @groups.command("list")
-    def groups_list():
-        """Groups and how many members each has."""
-        services = store()
-        with services.store.unit() as uow:
-            sizes = uow.groups.sizes()
-        if not sizes:
-            click.echo("No groups yet. Add members with: flask --app wsgi groups add \"khu A\" --zalo-id ID")
-        for name, count in sizes.items():
-            click.echo(f"{count:>5}  {name}")
-
     app.cli.add_command(announcements_group)
-    app.cli.add_command(groups)

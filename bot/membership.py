@@ -1,12 +1,13 @@
 """Member registration («đăng ký thành viên», a procedure in config/procedures): a leader confirms
 («duyệt DKTV-0001») or rejects («từ chối DKTV-0001») it; confirming links the member to their
-household in the household map when the address matches one."""
+household in the household map when the address matches one, keeps the registered name and phone
+number on the member (sealed), and puts them in their household's area group («khu A»)."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from bot import casework, texts
+from bot import casework, groups, texts
 from bot.flows.text import normalize
 from bot.replies import To
 from bot.store import UnitOfWork
@@ -15,7 +16,7 @@ REGISTRATION = "dang_ky_thanh_vien"
 
 
 def decide(uow: UnitOfWork, code: str, approve: bool, actor_id: str, actor_name: str, now: datetime,
-           hood_phone: str) -> tuple[str, list[To]]:
+           hood_phone: str, zalo_tags: bool = True) -> tuple[str, list[To]]:
     """The leader's answer and the messages for the resident."""
     request = uow.requests.by_code(code)
     if request is None or request.kind != REGISTRATION:
@@ -31,6 +32,9 @@ def decide(uow: UnitOfWork, code: str, approve: bool, actor_id: str, actor_name:
     member.household_id = household.id if household else None
     member.household_role = (answers.get("household_role") or "")[:64] or None
     member.member_since = now
+    uow.members.set_identity(request.user_id, answers.get("full_name"), answers.get("phone"))
+    if household and household.area.strip():
+        groups.add(uow, household.area, [request.user_id], zalo_tags)
     linked = texts.MEMBER_LINKED.format(head=household.head_name) if household else texts.MEMBER_NOT_LINKED
     return texts.MEMBER_APPROVED.format(code=code, linked=linked), casework.change_status(
         uow, request, "da_xong", actor_id, actor_name, now, hood_phone)

@@ -5,6 +5,7 @@ import json
 import logging
 from datetime import timedelta
 
+from bot import groups
 from bot.replies import Choices, Image, RequestInfo, Text, from_payload
 from bot.store import Store
 from bot.zalo.errors import UserUnreachable, ZaloError
@@ -126,6 +127,14 @@ class OutboxSender:
     def _deliver(self, kind: str, payload: dict, user_id: str | None, group_id: str | None) -> list[str]:
         if kind == "group_text":
             return self.client.post_group_text(group_id, payload["text"])
+        if kind in groups.TAG_KINDS:  # a group's mirror in Zalo tags: a call, not a message
+            if kind == groups.TAG_ADD:
+                self.client.tag_user(payload["user_id"], payload["tag_name"])
+            elif kind == groups.TAG_REMOVE:
+                self.client.untag_user(payload["user_id"], payload["tag_name"])
+            else:
+                self.client.remove_tag(payload["tag_name"])
+            return []
         reply = from_payload(kind, payload)
         if isinstance(reply, Choices):
             return self.client.send_choices(user_id, reply.text, list(reply.options))

@@ -67,7 +67,8 @@ def build_services(settings: Settings) -> Services:
                       console_quiet=timedelta(minutes=settings.console_quiet_minutes),
                       digest_hour=settings.digest_hour,
                       announce_quiet_hours=settings.announce_quiet_hours,
-                      announce_zalo_groups=settings.announce_zalo_groups)
+                      announce_zalo_groups=settings.announce_zalo_groups,
+                      zalo_tags=settings.zalo_tags)
     try:
         store = Store(make_engine(settings.database_url), settings.oa_id, settings.data_key)
     except DataKeyError as exc:

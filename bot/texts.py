@@ -99,6 +99,9 @@ DUTY_ON = "Đã ghi nhận: bạn đang trực đến {until}h hôm nay. Có ng�
 DUTY_OFF = "Đã ghi nhận: bạn nghỉ trực hôm nay."
 STAFF_HELP = ("Lệnh cho cán bộ, tình nguyện viên: «trực», «nghỉ», «nhận <mã>», «xong», «xong <mã>», "
               "«lịch hôm nay».")
+LEADER_HELP = ("Lệnh cho tổ trưởng: «thông báo: …», «thông báo đã hẹn», «yêu cầu mới», «thống kê», "
+               "«duyệt <mã>», «từ chối <mã>», «nhóm», «nhóm khu A», «thêm vào nhóm khu A: số điện thoại», "
+               "«bỏ khỏi nhóm khu A: số điện thoại», «xóa nhóm khu A».")
 
 # --- Appointments (bot/handlers/appointments.py, slot steps) -------------------------------------
 SLOT_DAY_FULL = "Ngày {day} không còn buổi nào trống ạ. Bác chọn ngày khác giúp tổ."
@@ -217,6 +220,7 @@ ANNOUNCE_ON = "Dạ, bác sẽ nhận lại thông báo của tổ dân phố �
 # --- A member's own data (bot/handlers/my_data.py) -----------------------------------------------------
 MY_DATA_TITLE = "Thông tin tổ dân phố đang giữ về bác:"
 MY_DATA_CONTACT = "- Lần cuối bác nhắn tin: {last}. Nhận thông báo của tổ: {announcements}."
+MY_DATA_IDENTITY = "- Đăng ký thành viên: tên {name}, số điện thoại {phone}."
 MY_DATA_GROUPS = "- Nhóm: {groups}."
 MY_DATA_NO_REQUESTS = "- Bác chưa nộp hồ sơ, yêu cầu nào."
 MY_DATA_REQUEST = "- {code} · {kind} · {status}{answers}"
@@ -236,3 +240,23 @@ MEMBER_NOT_LINKED = " (địa chỉ chưa có trong sổ hộ của tổ)"
 MEMBER_REJECTED = "Đã từ chối đăng ký {code}. Cư dân đã được báo."
 MEMBER_UNKNOWN = "Không thấy đăng ký thành viên {code}."
 MEMBER_ALREADY = "Đăng ký {code} đã được xử lý rồi ({status})."
+
+# --- Member groups, leaders' chat commands (bot/handlers/groups.py) ------------------------------------
+GROUPS_NONE = "Tổ chưa có nhóm nào. Tạo nhóm bằng cách thêm người, ví dụ: «thêm vào nhóm khu A: 0912345678»."
+GROUPS_TITLE = "Các nhóm của tổ:"
+GROUPS_LINE = "{n}. {name}: {count} người"
+GROUPS_HOW = ("Xem một nhóm: «nhóm khu A». Thêm người: «thêm vào nhóm khu A: số điện thoại hoặc mã đăng ký». "
+              "Bỏ người: «bỏ khỏi nhóm khu A: số điện thoại». Xóa nhóm: «xóa nhóm khu A».")
+GROUP_MEMBERS_TITLE = "Nhóm «{name}» ({count} người):"
+GROUP_MEMBER_LINE = "{n}. {name}{phone}{left}"
+GROUP_MEMBER_LEFT = " (đã bỏ theo dõi OA)"
+GROUP_MEMBERS_MORE = "… và {more} người nữa. Xem đủ trên trang quản lý, mục Nhóm."
+GROUP_UNKNOWN = "Tổ chưa có nhóm «{name}». Các nhóm hiện có: {names}."
+GROUP_NEED_NAME = "Bác ghi tên nhóm giúp tổ, ví dụ: «thêm vào nhóm khu A: 0912345678»."
+GROUP_NEED_PEOPLE = ("Bác ghi số điện thoại hoặc mã đăng ký (DKTV-…) sau dấu hai chấm, ví dụ: "
+                     "«thêm vào nhóm {name}: 0912345678, DKTV-0003».")
+GROUP_ADDED = "Đã thêm {n} người vào nhóm «{name}» (nhóm có {count} người)."
+GROUP_REMOVED = "Đã bỏ {n} người khỏi nhóm «{name}» (nhóm còn {count} người)."
+GROUP_NOT_FOUND = ("Không tìm thấy thành viên: {missing}. Số điện thoại phải là số đã đăng ký thành viên "
+                   "(cư dân nhắn «đăng ký thành viên», tổ trưởng duyệt).")
+GROUP_DELETED = "Đã xóa nhóm «{name}» ({count} người). Thông báo cũ vẫn giữ nguyên."

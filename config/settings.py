@@ -70,6 +70,7 @@ class Settings:
     announce_poll_seconds: float = 5.0
     data_key: str = SANDBOX_DATA_KEY
     retention_days: int = 730
+    zalo_tags: bool = True
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -151,6 +152,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         announce_zalo_groups=tuple(g.strip() for g in get("ANNOUNCE_ZALO_GROUPS", "").split(",") if g.strip()),
         announce_poll_seconds=float(get("ANNOUNCE_POLL_SECONDS", "5")),
         retention_days=_positive(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
+        zalo_tags=_flag(env.get("ZALO_TAGS"), default=True),
     )
     if sandbox:
         if has_credentials:

@@ -182,3 +182,20 @@ def bot(database_url, standin) -> RunningBot:
     standin.state.oa_secret_key = OA_SECRET
     yield running
     stop()
+
+
+def migrate_to(engine, revision: str, then=None) -> None:
+    """Bring the schema to an Alembic revision (an older one, to test upgrades); `then(connection)` runs
+    in the same transaction, to write rows as that version did."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if then is not None:
+            then(connection)

@@ -192,3 +192,43 @@ def test_a_volunteer_cannot_open_someone_elses_request(browser, dashboard):
     browser.find_element(By.ID, "logout").click()
     wait.until(lambda d: "/admin/login" in d.current_url)
     assert t.LOGGED_OUT in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_leader_manages_a_group_in_a_real_browser(browser, dashboard):
+    """Add registered members by phone number, see them masked, take one out, delete the group; the
+    Zalo tag follows in the stand-in."""
+    from selenium.webdriver.common.by import By
+
+    with dashboard.services.store.unit() as uow:
+        for user_id, name, phone in (("resident-a", "Phạm Thu Hà", "0912345678"),
+                                     ("resident-b", "Đỗ Văn Nam", "0987654321")):
+            uow.members.set_follower(user_id, True)
+            uow.members.set_identity(user_id, name, phone)
+        uow.commit()
+    wait = waiter(browser)
+    browser.get(dashboard.url + "/admin/login")
+    log_in(browser, wait, "leader-1")
+    browser.find_element(By.LINK_TEXT, t.NAV_GROUPS).click()
+    wait.until(lambda d: d.find_elements(By.ID, "group-add"))
+    browser.find_element(By.ID, "group-name").send_keys("Người cao tuổi")
+    browser.find_element(By.ID, "group-people").send_keys("0912 345 678\n0987654321\n0900000000")
+    browser.find_element(By.CSS_SELECTOR, "#group-add button").click()
+    wait.until(lambda d: d.find_elements(By.ID, "members"))
+    table = browser.find_element(By.ID, "members").text
+    assert "Phạm Thu Hà" in table and "0912***678" in table and "0912345678" not in browser.page_source
+    assert "0900000000" in browser.find_element(By.TAG_NAME, "main").text  # not found, said so
+    full_page_screenshot(browser, "group")
+    deadline = time.monotonic() + 10
+    while dashboard.standin.state.tags.get("Người cao tuổi") != {"resident-a", "resident-b"}:
+        assert time.monotonic() < deadline, "the Zalo tag was not set"
+        time.sleep(0.1)
+
+    browser.find_elements(By.CSS_SELECTOR, "#members button")[0].click()
+    wait.until(lambda d: t.GROUP_REMOVED.format(name="Phạm Thu Hà") in d.find_element(By.TAG_NAME, "main").text)
+    assert "Phạm Thu Hà" not in browser.find_element(By.ID, "members").text
+    browser.find_element(By.ID, "group-delete-confirm").click()
+    browser.find_element(By.CSS_SELECTOR, "#group-delete button").click()
+    wait.until(lambda d: d.find_elements(By.ID, "no-groups"))
+    with dashboard.services.store.unit() as uow:
+        actions = [(e.action, e.target) for e in uow.audit.latest()]
+    assert ("view_group", "Người cao tuổi") in actions

@@ -66,21 +66,14 @@ def test_what_residents_type_is_stored_encrypted_and_reads_back(bot, database_ur
 
 
 def test_upgrading_seals_what_older_versions_stored_in_plain_text(database_url):
-    from alembic import command
-    from alembic.config import Config
-
     from bot.store import Store, make_engine
-    from bot.store.db import MIGRATIONS
     from config.settings import SANDBOX_DATA_KEY
-    from tests.conftest import OA_ID
+    from tests.conftest import OA_ID, migrate_to
 
     engine = make_engine(database_url)
     store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+
+    def old_rows(connection):
         connection.execute(text(
             "INSERT INTO requests (oa_id, code, kind, user_id, answers, status, channel, created_at, updated_at) "
             "VALUES (:oa, 'TT-0001', 'tam_tru', 'old-resident', :answers, 'moi', 'online', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
@@ -89,10 +82,10 @@ def test_upgrading_seals_what_older_versions_stored_in_plain_text(database_url):
             "INSERT INTO events (oa_id, dedupe_key, event_name, user_id, raw, status, attempts, received_at) "
             "VALUES (:oa, 'k1', 'user_send_text', 'old-resident', :raw, 'done', 1, CURRENT_TIMESTAMP)"),
             {"oa": OA_ID, "raw": f'{{"message": {{"text": "{PHONE}"}}}}'})
+
+    migrate_to(engine, "0005", old_rows)
     assert PHONE in plain_dump(database_url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrate_to(engine, "head")
     assert PHONE not in plain_dump(database_url) and CCCD not in plain_dump(database_url)
     with store.unit() as uow:
         assert PHONE in uow.requests.by_code("TT-0001").answers

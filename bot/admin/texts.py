@@ -9,6 +9,7 @@ ROLES = {"leader": "Tổ trưởng", "volunteer": "Tình nguyện viên"}
 NAV_REQUESTS = "Yêu cầu"
 NAV_STATS = "Thống kê"
 NAV_AUDIT = "Nhật ký truy cập"
+NAV_GROUPS = "Nhóm"
 LOGOUT = "Đăng xuất"
 LOGIN_TITLE = "Đăng nhập"
 LOGIN_INTRO = "Dành cho tổ trưởng và tình nguyện viên của tổ dân phố."
@@ -116,5 +117,33 @@ AUDIT_NOTE = "Mỗi lần cán bộ mở một hồ sơ hoặc xuất danh sách
 AUDIT_EMPTY = "Chưa có ai mở hồ sơ hay xuất danh sách."
 AUDIT_COL_AT, AUDIT_COL_WHO, AUDIT_COL_ACTION, AUDIT_COL_TARGET = "Thời gian", "Cán bộ", "Việc", "Nội dung"
 AUDIT_ACTIONS = {"view_request": "Xem hồ sơ", "export_csv": "Xuất CSV", "export_xlsx": "Xuất Excel",
-                 "import_households": "Nhập danh sách hộ", "export_households": "Xuất danh sách hộ"}
+                 "import_households": "Nhập danh sách hộ", "export_households": "Xuất danh sách hộ",
+                 "view_group": "Xem thành viên nhóm"}
 AUDIT_EXPORT_TARGET = "{n} hồ sơ; bộ lọc: {filters}"
+
+# Member groups (leaders only)
+GROUPS_TITLE = "Nhóm thành viên"
+GROUPS_NOTE = ("Nhóm dùng để gửi thông báo cho một phần cư dân («khu A», «người cao tuổi»). "
+               "Nhóm cũng được ghi thành nhãn (tag) trên Zalo OA.")
+GROUPS_EMPTY = "Chưa có nhóm nào. Tạo nhóm bằng cách thêm người vào ô dưới đây."
+GROUPS_COL_NAME, GROUPS_COL_COUNT = "Nhóm", "Số người"
+GROUP_ADD_TITLE = "Thêm người vào nhóm"
+GROUP_NAME_LABEL = "Tên nhóm"
+GROUP_PEOPLE_LABEL = "Số điện thoại đã đăng ký, mã đăng ký (DKTV-…) hoặc Zalo id; mỗi người một dòng"
+GROUP_ADD_BUTTON = "Thêm vào nhóm"
+GROUP_BACK = "← Các nhóm"
+GROUP_COUNT = "{count} người"
+GROUP_COL_NAME, GROUP_COL_PHONE, GROUP_COL_FOLLOW = "Họ tên", "Điện thoại", "Theo dõi OA"
+GROUP_FOLLOWING, GROUP_LEFT = "Đang theo dõi", "Đã bỏ theo dõi"
+GROUP_REMOVE_BUTTON = "Bỏ khỏi nhóm"
+GROUP_EMPTY = "Nhóm chưa có ai."
+GROUP_DELETE_TITLE = "Xóa nhóm"
+GROUP_DELETE_CONFIRM = "Tôi muốn xóa nhóm này (thông báo đã gửi vẫn được giữ)"
+GROUP_DELETE_BUTTON = "Xóa nhóm"
+GROUP_ADDED = "Đã thêm {added} người vào nhóm «{name}»."
+GROUP_NOT_FOUND = "Không tìm thấy: {missing}. Người đó cần đăng ký thành viên trước."
+GROUP_NEEDS_NAME = "Cần ghi tên nhóm."
+GROUP_NEEDS_PEOPLE = "Cần ghi ít nhất một số điện thoại, mã đăng ký hoặc Zalo id."
+GROUP_REMOVED = "Đã bỏ {name} khỏi nhóm."
+GROUP_DELETED = "Đã xóa nhóm «{name}» ({count} người)."
+GROUP_DELETE_NEEDS_CONFIRM = "Hãy đánh dấu ô xác nhận trước khi xóa nhóm."

@@ -24,6 +24,7 @@ class Runtime:
     digest_hour: int = 20
     announce_quiet_hours: tuple[int, int] | None = (21, 7)
     announce_zalo_groups: tuple[str, ...] = ()
+    zalo_tags: bool = True  # mirror member groups to the OA's Zalo tags
 
 
 @dataclass(frozen=True)

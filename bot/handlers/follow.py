@@ -1,6 +1,7 @@
 """Follow and unfollow: keep the member's follower flag and greet newcomers."""
 from __future__ import annotations
 
+from bot import groups
 from bot.handlers.context import Context
 from bot.handlers.menu import welcome
 from bot.replies import Reply
@@ -9,6 +10,7 @@ from bot.replies import Reply
 def on_follow(ctx: Context) -> list[Reply]:
     """A new member, or a returning one made active again (their name is fetched by a job)."""
     ctx.uow.members.set_follower(ctx.user_id, True)
+    groups.on_follow(ctx.uow, ctx.user_id, ctx.runtime.zalo_tags)
     return welcome(ctx)
 
 

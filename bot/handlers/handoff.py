@@ -1,7 +1,7 @@
 """Handing a chat to a person: open, notify who is on duty, claim, relay both ways, close and rate."""
 from __future__ import annotations
 
-from bot import duty, texts
+from bot import duty, groups, texts
 from bot.flows.intents import command_of
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text, To
@@ -11,8 +11,7 @@ HUMAN_CODE = "HT"
 
 
 def resident_name(uow, user_id: str) -> str:
-    member = uow.members.get(user_id)
-    return member.display_name if member and member.display_name else f"Cư dân …{user_id[-4:]}"
+    return groups.display_name(uow.members.get(user_id), user_id)
 
 
 def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented) -> list[Reply]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import casework, texts
+from bot import casework, groups, texts
 from bot.duty import local
 from bot.flows.answers import pick_option
 from bot.flows.text import normalize
@@ -23,6 +23,7 @@ def handle(ctx: Context, state: dict | None) -> list[Reply] | None:
         choice = pick_option(said, texts.ERASE_OPTIONS) if said else None
         ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
         if choice == 0:
+            groups.forget_member(ctx.uow, ctx.user_id, ctx.runtime.zalo_tags)
             ctx.uow.erasure.erase(ctx.user_id)
             return [Text(texts.ERASED)]
         if choice == 1 or said:
@@ -41,8 +42,10 @@ def holdings_text(ctx: Context) -> str:
     last = local(member.last_interaction_at).strftime("%H:%M %d/%m/%Y") if member and member.last_interaction_at else "-"
     lines = [texts.MY_DATA_TITLE, texts.MY_DATA_CONTACT.format(
         last=last, announcements=texts.NO if member and member.announcements_off else texts.YES)]
-    if groups := ctx.uow.erasure.groups_of(ctx.user_id):
-        lines.append(texts.MY_DATA_GROUPS.format(groups=", ".join(groups)))
+    if member and (member.full_name or member.phone):
+        lines.append(texts.MY_DATA_IDENTITY.format(name=member.full_name or "-", phone=member.phone or "-"))
+    if names := ctx.uow.erasure.groups_of(ctx.user_id):
+        lines.append(texts.MY_DATA_GROUPS.format(groups=", ".join(names)))
     requests = ctx.uow.erasure.requests_of(ctx.user_id)
     if not requests:
         lines.append(texts.MY_DATA_NO_REQUESTS)

@@ -5,7 +5,7 @@ import re
 
 from bot import casework, duty, texts
 from bot.flows.text import normalize
-from bot.handlers import handoff
+from bot.handlers import groups, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
 
@@ -40,13 +40,15 @@ def handle(ctx: Context) -> list[Reply] | None:
         from bot.handlers import appointments
         return appointments.todays_schedule(ctx)
     if said in HELP:
-        return [Text(texts.STAFF_HELP)]
+        return [Text(texts.STAFF_HELP + ("\n" + texts.LEADER_HELP if ctx.role == "leader" else ""))]
     if ctx.role == "leader" and first in ("duyet", "tu") and code_in(raw) \
             and (first == "duyet" or said.startswith("tu choi ")):
         return _registration(ctx, code_in(raw), approve=first == "duyet")
     if ctx.role == "leader" and said in LEADER_REPORTS:
         now = ctx.runtime.clock()
         return [Text(LEADER_REPORTS[said](ctx.uow, ctx.catalog, now))]
+    if ctx.role == "leader":
+        return groups.handle(ctx)
     return None
 
 
@@ -71,5 +73,5 @@ def _registration(ctx: Context, code: str, approve: bool) -> list[Reply]:
     from bot import membership
     staff = ctx.uow.staff.get(ctx.user_id)
     answer, messages = membership.decide(ctx.uow, code, approve, ctx.user_id, staff.name if staff else "",
-                                         ctx.runtime.clock(), ctx.catalog.neighborhood.phone)
+                                         ctx.runtime.clock(), ctx.catalog.neighborhood.phone, ctx.runtime.zalo_tags)
     return [Text(answer), *messages]

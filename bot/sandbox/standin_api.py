@@ -146,6 +146,8 @@ def tag_follower() -> Response:
     if user_id is None or tag is None:
         return fail(-201, "user_id" if user_id is None else "tag_name")
     with state.lock:
+        if not state.users.get(user_id, {}).get("user_is_follower", True):
+            return fail(-213)
         state.tags.setdefault(tag, set()).add(user_id)
     return ok()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import Announcement, Delivery, Member, MemberGroup, OutboxMessage, utcnow
@@ -139,34 +139,3 @@ class AnnouncementRepository:
             query = query.where(Member.user_id.in_(select(MemberGroup.user_id).where(
                 MemberGroup.oa_id == self.oa_id, MemberGroup.name_key.in_(group_keys))))
         return query
-
-
-class GroupRepository:
-    """Named groups of members (tags): «cán bộ», «người cao tuổi», «khu A». Callers give each name
-    with its key (the name as residents' text is matched: no diacritics, no case)."""
-
-    def __init__(self, session: Session, oa_id: str):
-        self.session = session
-        self.oa_id = oa_id
-
-    def add(self, name: str, key: str, user_id: str) -> bool:
-        statement = insert_ignoring_conflicts(self.session, MemberGroup, ["oa_id", "name_key", "user_id"],
-                                              oa_id=self.oa_id, name=name.strip()[:64], name_key=key[:64],
-                                              user_id=user_id)
-        return self.session.execute(statement).rowcount == 1
-
-    def remove(self, key: str, user_id: str) -> bool:
-        result = self.session.execute(delete(MemberGroup).where(
-            MemberGroup.oa_id == self.oa_id, MemberGroup.name_key == key, MemberGroup.user_id == user_id))
-        return result.rowcount > 0
-
-    def sizes(self) -> dict[str, int]:
-        """Each group's name (as first written) and how many members it has."""
-        rows = self.session.execute(select(func.min(MemberGroup.name), func.count()).where(
-            MemberGroup.oa_id == self.oa_id).group_by(MemberGroup.name_key).order_by(func.min(MemberGroup.name)))
-        return {name: count for name, count in rows}
-
-    def find(self, key: str) -> str | None:
-        """The group's name as first written, for its key; None if no such group."""
-        return self.session.scalar(select(MemberGroup.name).where(
-            MemberGroup.oa_id == self.oa_id, MemberGroup.name_key == key).order_by(MemberGroup.id).limit(1))

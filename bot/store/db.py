@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import sealed
 from config.settings import SANDBOX_DATA_KEY
-from bot.store.announcements import AnnouncementRepository, GroupRepository
+from bot.store.announcements import AnnouncementRepository
 from bot.store.appointments import AppointmentRepository
 from bot.store.audit import AuditRepository
 from bot.store.erasure import ErasureRepository
+from bot.store.groups import GroupRepository
 from bot.store.households import HouseholdRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository

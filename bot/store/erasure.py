@@ -57,6 +57,7 @@ class ErasureRepository:
         if member is not None:
             member.display_name = ""  # empty, not unknown: the name job does not fetch it again
             member.household_id, member.household_role, member.member_since = None, None, None
+            member.full_name, member.phone, member.phone_fingerprint = None, None, None
         return anonymous
 
     def expire(self, cutoff: datetime) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Consent, Member, utcnow
+from bot.store.sealed import fingerprint
 
 
 class MemberRepository:
@@ -49,6 +50,19 @@ class MemberRepository:
             Member.oa_id == self.oa_id, Member.display_name.is_(None), Member.unfollowed_at.is_(None),
             or_(Member.name_checked_at.is_(None), Member.name_checked_at < checked_before))
             .order_by(Member.id).limit(limit)))
+
+    def set_identity(self, user_id: str, full_name: str | None, phone: str | None) -> Member:
+        """The name and phone number the member registered with (sealed; the phone also as a keyed hash)."""
+        member = self.get_or_create(user_id)
+        member.full_name = (full_name or "").strip()[:255] or None
+        member.phone = phone or None
+        member.phone_fingerprint = fingerprint("phone:" + phone) if phone else None
+        return member
+
+    def by_phone(self, phone: str) -> list[Member]:
+        """Members registered with this phone number (a household may share one)."""
+        return list(self.session.scalars(select(Member).where(
+            Member.oa_id == self.oa_id, Member.phone_fingerprint == fingerprint("phone:" + phone)).order_by(Member.id)))
 
     def mark_unreachable(self, user_id: str, code: int, reason: str) -> None:
         member = self.get_or_create(user_id)

@@ -49,7 +49,8 @@ class Member(Base):
     """A Zalo user of this OA as the bot knows them: interaction window and reachability."""
 
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("oa_id", "user_id", name="uq_members_user"),)
+    __table_args__ = (UniqueConstraint("oa_id", "user_id", name="uq_members_user"),
+                      Index("ix_members_phone", "oa_id", "phone_fingerprint"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     oa_id: Mapped[str] = mapped_column(String(64))
@@ -66,6 +67,9 @@ class Member(Base):
     household_id: Mapped[int | None] = mapped_column(Id, nullable=True)  # set when a leader confirms registration
     household_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
     member_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    full_name: Mapped[str | None] = mapped_column(Sealed, nullable=True)  # as registered («đăng ký thành viên»)
+    phone: Mapped[str | None] = mapped_column(Sealed, nullable=True)
+    phone_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)  # keyed hash, to find by phone
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -305,6 +309,19 @@ class MemberGroup(Base):
     name: Mapped[str] = mapped_column(String(64))       # as the leader wrote it
     name_key: Mapped[str] = mapped_column(String(64))   # without diacritics or case, for matching
     user_id: Mapped[str] = mapped_column(String(64))
+
+
+class NamedGroup(Base):
+    """A group as the leader named it; it stays (empty or not) until deleted, as does its Zalo tag."""
+
+    __tablename__ = "named_groups"
+    __table_args__ = (UniqueConstraint("oa_id", "name_key", name="uq_named_groups"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))       # as first written; also the Zalo tag's name
+    name_key: Mapped[str] = mapped_column(String(64))   # without diacritics or case, for matching
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Announcement(Base):
