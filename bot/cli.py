@@ -26,13 +26,13 @@ def _store(app: Flask):
     return store
 
 
-def start_background(app: Flask) -> tuple:
-    """Start the worker and the scheduler in this process (exactly one process must do this)."""
+def start_background(app: Flask, scheduler: bool = True) -> tuple:
+    """Start the worker, and the scheduler unless told not to (exactly one process runs it)."""
     from bot.scheduler import start_scheduler
 
     services = _services(app)
     services.worker.start()
-    return services.worker, start_scheduler(services)
+    return services.worker, (start_scheduler(services) if scheduler else None)
 
 
 def register(app: Flask) -> None:
@@ -81,15 +81,17 @@ def register(app: Flask) -> None:
                 standin.shutdown()
 
     @app.cli.command("worker")
-    def worker_command():
-        """Run the worker and the scheduler (production: exactly one such process)."""
+    @click.option("--without-scheduler", is_flag=True,
+                  help="Only process events and send messages: for extra workers (the scheduler runs in exactly one).")
+    def worker_command(without_scheduler):
+        """Run the worker and the scheduler (add more workers with --without-scheduler)."""
         services = _services(app)
         upgrade_schema(services.store.engine)
         if services.settings.worker_nice:
             # Answering Zalo within 2 s matters more than how soon a reply goes out: on a machine
             # shared with the web processes, the worker yields the CPU to them.
             os.nice(services.settings.worker_nice)
-        worker, scheduler = start_background(app)
+        worker, scheduler = start_background(app, scheduler=not without_scheduler)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         click.echo("Worker running; stop with Ctrl+C or SIGTERM.")
@@ -98,8 +100,9 @@ def register(app: Flask) -> None:
                 pass
         except KeyboardInterrupt:
             pass
-        scheduler.shutdown(wait=False)
-        _services(app).announcer.stop()
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+            _services(app).announcer.stop()
         worker.stop()
 
     @staff.command("add")

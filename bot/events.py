@@ -88,6 +88,44 @@ def _message_id(message: dict) -> str | None:
     return msg_id
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and 0 < len(str(value)) <= 64
+
+
+def _check_types(body: dict) -> None:
+    """The fields Zalo documents (section 4), when present, must have its types: a signed body that
+    does not is refused (400), not stored. Fields the bot does not read are not checked."""
+    timestamp = body.get("timestamp")
+    if isinstance(timestamp, bool) or not (
+            (isinstance(timestamp, int) and timestamp >= 0)
+            or (isinstance(timestamp, str) and timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 20)):
+        raise MalformedEvent("timestamp must be a string of digits")
+    for party in ("sender", "recipient", "follower"):
+        if party in body and not (isinstance(body[party], dict) and _is_id(body[party].get("id"))):
+            raise MalformedEvent(f"{party} must be an object with an id")
+    for key in ("oa_id", "user_id", "app_id"):
+        if key in body and not _is_id(body[key]):
+            raise MalformedEvent(f"{key} must be a string")
+    if "info" in body and not isinstance(body["info"], dict):
+        raise MalformedEvent("info must be an object")
+    if "message" not in body:
+        return
+    message = body["message"]
+    if not isinstance(message, dict):
+        raise MalformedEvent("message must be an object")
+    if "text" in message and not isinstance(message["text"], str):
+        raise MalformedEvent("message.text must be a string")
+    if "msg_id" in message and not _is_id(message["msg_id"]):
+        raise MalformedEvent("message.msg_id must be a string")
+    if "msg_ids" in message and not (isinstance(message["msg_ids"], list) and all(map(_is_id, message["msg_ids"]))):
+        raise MalformedEvent("message.msg_ids must be a list of ids")
+    attachments = message.get("attachments", [])
+    if not isinstance(attachments, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("type", ""), str) and isinstance(a.get("payload", {}), dict)
+            for a in attachments):
+        raise MalformedEvent("message.attachments must be a list of {type, payload} objects")
+
+
 def parse_event(body: object) -> InboundEvent:
     """Turn a decoded webhook body into an InboundEvent; raise MalformedEvent if unreadable."""
     if not isinstance(body, dict):
@@ -95,15 +133,16 @@ def parse_event(body: object) -> InboundEvent:
     name = body.get("event_name")
     if not isinstance(name, str) or not name or len(name) > 64:
         raise MalformedEvent("event_name must be a non-empty string")
+    _check_types(body)
     timestamp = body.get("timestamp")
-    if not isinstance(timestamp, (str, int)) or isinstance(timestamp, bool):
-        raise MalformedEvent("timestamp must be a string")
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     text = message.get("text") if isinstance(message.get("text"), str) else None
     raw_attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
     attachments = tuple(Attachment(str(a.get("type", "")), a.get("payload") if isinstance(a.get("payload"), dict) else {})
                         for a in raw_attachments if isinstance(a, dict))
     user_id, oa_id = _parties(body, name)
+    if user_id is None and (name.startswith("user_send_") or name in INTERACTIONS or name == "unfollow"):
+        raise MalformedEvent(f"{name} must name its user")
     info = body.get("info") if isinstance(body.get("info"), dict) else {}
     return InboundEvent(name=name, user_id=user_id, oa_id=oa_id, timestamp=str(timestamp),
                         msg_id=_message_id(message), text=text, attachments=attachments, info=info)

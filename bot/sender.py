@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import timedelta
 
 from bot import groups
+from bot.process import new_worker_id
 from bot.replies import Choices, Image, RequestInfo, Text, from_payload
 from bot.store import Store
 from bot.zalo.errors import UserUnreachable, ZaloError
@@ -22,8 +24,19 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxSender:
-    def __init__(self, store: Store, client):
+    def __init__(self, store: Store, client, worker_id: str | None = None):
         self.store, self.client = store, client
+        self.worker_id = worker_id or new_worker_id()  # claims are made under it (see bot/store/workers.py)
+        self._in_flight: set[int] = set()  # rows claimed and not yet recorded as sent or failed
+        self._in_flight_lock = threading.Lock()
+
+    def in_flight(self) -> set[int]:
+        with self._in_flight_lock:
+            return set(self._in_flight)
+
+    def _holding(self, ids, held: bool) -> None:
+        with self._in_flight_lock:
+            (self._in_flight.update if held else self._in_flight.difference_update)(ids)
 
     def send_ids(self, ids: list[int]) -> None:
         """Send these rows, each recipient's in order; after a retryable failure leave that recipient's
@@ -40,6 +53,12 @@ class OutboxSender:
         Two short transactions for the whole batch (claim, then record every outcome), not two per
         message: on SQLite each write waits for the one lock the webhook needs too."""
         rows = self._claim_in_order(ids)
+        try:
+            self._send_claimed(rows)
+        finally:
+            self._holding([row.id for row in rows], False)
+
+    def _send_claimed(self, rows: list) -> None:
         sent: list[tuple[int, list[str]]] = []
         failure = None
         for row in rows:
@@ -72,9 +91,14 @@ class OutboxSender:
                 uow.outbox.release_hold(ids)
                 uow.commit()
                 return []
-            claimed = [message_id for message_id in ids if uow.outbox.claim(message_id)]
+            claimed = [message_id for message_id in ids if uow.outbox.claim(message_id, self.worker_id)]
             rows = [uow.outbox.get(message_id) for message_id in claimed]
-            uow.commit()
+            self._holding(claimed, True)
+            try:
+                uow.commit()
+            except Exception:
+                self._holding(claimed, False)
+                raise
         return rows
 
     def sweep(self, limit: int = 200) -> int:
@@ -91,8 +115,15 @@ class OutboxSender:
         return len(due)
 
     def _send_one(self, message_id: int) -> str:
+        self._holding([message_id], True)
+        try:
+            return self._claim_and_send(message_id)
+        finally:
+            self._holding([message_id], False)
+
+    def _claim_and_send(self, message_id: int) -> str:
         with self.store.unit() as uow:
-            if not uow.outbox.claim(message_id):
+            if not uow.outbox.claim(message_id, self.worker_id):
                 uow.commit()
                 return "skipped"
             row = uow.outbox.get(message_id)

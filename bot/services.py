@@ -36,7 +36,8 @@ class Services:
             handle = partial(dispatch.handle, runtime=self.runtime)
             self._worker = Worker(self.store, self.sender, handle, threads=self.settings.worker_threads,
                                   poll_seconds=self.settings.worker_poll_seconds,
-                                  send_threads=self.settings.sender_threads)
+                                  send_threads=self.settings.sender_threads,
+                                  lease=timedelta(seconds=self.settings.worker_lease_seconds))
         return self._worker
 
     @property

@@ -3,22 +3,28 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Callable
 
+from bot import process
 from bot.events import MalformedEvent, parse_event
 from bot.replies import To, to_payload
 from bot.send_lanes import SendLanes
 from bot.sender import OutboxSender
 from bot.store import Store
+from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
 # The processing thread sends its own replies at once; the sweeper only takes them after this.
 SEND_GRACE = timedelta(seconds=30)
+# A claim this worker holds without working on it, this long after it was made, was orphaned by a
+# database error while recording the outcome.
+ORPHAN_AFTER = timedelta(seconds=5)
 
 
 def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
@@ -34,13 +40,19 @@ def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
 
 class Worker:
     def __init__(self, store: Store, sender: OutboxSender, handle: Callable, threads: int = 1,
-                 poll_seconds: float = 0.05, sweep_seconds: float = 1.0, send_threads: int = 4):
-        """`handle(uow, event_id, event)` applies one event and returns (status, replies)."""
+                 poll_seconds: float = 0.05, sweep_seconds: float = 1.0, send_threads: int = 4,
+                 lease: timedelta = timedelta(seconds=30)):
+        """`handle(uow, event_id, event)` applies one event and returns (status, replies). Several
+        workers may share the database: each claims under its own id (the sender's) and beats every
+        `lease`/6; what a worker silent for `lease` had claimed goes back to the queue."""
         self.store, self.sender, self.handle = store, sender, handle
         self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
         self.send_threads = send_threads
+        self.id, self.lease = sender.worker_id, lease
+        self._next_beat = 0.0
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[str] = set()
+        self._in_flight: set[int] = set()  # events claimed by this worker and not yet let go
         self._busy_lock = threading.Lock()
         self._wake = threading.Event()
         self._lanes = SendLanes(sender.send_in_order, send_threads, on_drained=self._wake.set)
@@ -48,12 +60,13 @@ class Worker:
         self._loops: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Recover what a previous run left half done, then start the loops."""
+        """Register, recover what dead workers left half done, then start the loops."""
         with self.store.unit() as uow:
-            events, messages = uow.events.requeue_stale(), uow.outbox.requeue_stale()
+            uow.workers.register(self.id, process.host(), os.getpid(), utcnow())
+            uow.outbox.due_now()
             uow.commit()
-        if events or messages:
-            log.info("recovered %s events and %s outbox messages from the last run", events, messages)
+        self.recover()
+        self._next_beat = time.monotonic() + self.lease.total_seconds() / 6
         for target, name in ((self._dispatch_loop, "dispatch"), (self._sweep_loop, "outbox-sweep")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -70,6 +83,53 @@ class Worker:
             thread.join(timeout)
         self._pool.shutdown(wait=True, cancel_futures=False)
         self._lanes.stop()
+        try:
+            with self.store.unit() as uow:
+                uow.workers.unregister(self.id)
+                uow.commit()
+        except Exception:  # noqa: BLE001 - the database may be gone; the lease runs out anyway
+            log.warning("could not unregister worker %s", self.id)
+
+    def recover(self) -> tuple[int, int]:
+        """Requeue the events and messages of workers that died (stopped beating for the lease, or
+        whose process on this host is gone). Return (events, messages) requeued."""
+        with self.store.unit() as uow:
+            dead = uow.workers.dead(self.id, process.host(), utcnow(), self.lease, process.process_gone)
+            events, messages = uow.workers.recover(dead)
+            uow.commit()
+        if events or messages:
+            log.info("recovered %s events and %s outbox messages from %s stopped worker(s)", events, messages,
+                     len(dead))
+        return events, messages
+
+    def _beat(self) -> None:
+        """Renew the lease now and then, and take over from workers that died meanwhile."""
+        if time.monotonic() < self._next_beat:
+            return
+        self._next_beat = time.monotonic() + self.lease.total_seconds() / 6
+        with self.store.unit() as uow:
+            alive = uow.workers.beat(self.id, utcnow())
+            if not alive:  # taken for dead after a long pause: come back under the same id
+                uow.workers.register(self.id, process.host(), os.getpid(), utcnow())
+            uow.commit()
+        if not alive:
+            log.warning("worker %s was taken for dead (paused longer than its lease) and registered again", self.id)
+        self.recover()
+        self.requeue_orphans()
+
+    def requeue_orphans(self) -> tuple[int, int]:
+        """Events and messages this worker claimed but could not let go of (the database was down
+        when it tried to record the outcome) go back to the queue instead of waiting forever."""
+        cutoff = utcnow() - ORPHAN_AFTER
+        with self._busy_lock:
+            events_kept = set(self._in_flight)
+        messages_kept = self.sender.in_flight()
+        with self.store.unit() as uow:
+            counts = uow.workers.requeue_own(self.id, cutoff, events_kept, messages_kept)
+            uow.commit()
+        if any(counts):
+            log.warning("requeued %s events and %s outbox messages left claimed after database errors", *counts)
+        return counts
 
     def dispatch_once(self) -> int:
         """Start processing the next event of every idle user; return how many were started."""
@@ -82,8 +142,15 @@ class Worker:
         started = 0
         with self.store.unit() as uow:
             heads = uow.events.pending_heads(busy, free)
-            claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id)]
-            uow.commit()
+            claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id, self.id)]
+            with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted
+                self._in_flight.update(event_id for event_id, _lane in claimed)
+            try:
+                uow.commit()
+            except Exception:
+                with self._busy_lock:
+                    self._in_flight.difference_update(event_id for event_id, _lane in claimed)
+                raise
         for event_id, lane in claimed:
             with self._busy_lock:
                 self._busy.add(lane)
@@ -127,6 +194,7 @@ class Worker:
         finally:
             with self._busy_lock:
                 self._busy.discard(lane)
+                self._in_flight.discard(event_id)
             self._wake.set()
 
     def _release(self, event_id: int, error: str) -> None:
@@ -153,8 +221,9 @@ class Worker:
     def _sweep_loop(self) -> None:
         while not self._stop.wait(self.sweep_seconds):
             try:
+                self._beat()
                 self.sender.sweep()
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - e.g. database restarting; try again shortly
                 log.exception("outbox sweep failed")
 
     def idle(self) -> bool:

@@ -56,6 +56,7 @@ class Settings:
     sender_threads: int = 8
     worker_nice: int = 5
     worker_poll_seconds: float = 0.05
+    worker_lease_seconds: float = 30.0
     max_body_bytes: int = 1024 * 1024
     config_dir: Path = PROJECT_ROOT / "config"
     conversation_timeout_minutes: int = 30
@@ -141,6 +142,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         sender_threads=int(get("SENDER_THREADS", "8")),
         worker_nice=int(get("WORKER_NICE", "5")),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
+        worker_lease_seconds=float(_positive(get("WORKER_LEASE_SECONDS", "30"), "WORKER_LEASE_SECONDS")),
         config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
         conversation_timeout_minutes=int(get("CONVERSATION_TIMEOUT_MINUTES", "30")),
         office_hours=parse_hours(get("OFFICE_HOURS", "7-21")),

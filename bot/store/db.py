@@ -29,6 +29,7 @@ from bot.store.outbox import OutboxRepository
 from bot.store.requests import RequestRepository
 from bot.store.staff import StaffRepository
 from bot.store.tokens import TokenRepository
+from bot.store.workers import WorkerRepository
 
 SQLITE_BUSY_TIMEOUT_MS = 30000
 SQLITE_WRITE_WAIT_SECONDS = 30.0
@@ -90,6 +91,7 @@ class UnitOfWork:
         self.erasure = ErasureRepository(session, oa_id)
         self.audit = AuditRepository(session, oa_id)
         self.households = HouseholdRepository(session, oa_id)
+        self.workers = WorkerRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,11 +1,9 @@
 """Inbound events: insert once, claim in per-user order, mark the outcome."""
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import Event, utcnow
@@ -42,7 +40,11 @@ class EventRepository:
         query = select(Event).where(Event.status == "pending")
         if busy:
             query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(busy)))
-        rows = self.session.scalars(query.order_by(Event.id).limit(limit * 4))
+        query = query.order_by(Event.id).limit(limit * 4)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Several worker processes: each takes rows the others are not claiming right now.
+            query = query.with_for_update(skip_locked=True)
+        rows = self.session.scalars(query)
         heads: dict[str | None, Event] = {}
         for row in rows:
             key = row.user_id or f"#{row.id}"
@@ -53,11 +55,17 @@ class EventRepository:
                 break
         return list(heads.values())
 
-    def claim(self, event_id: int) -> bool:
-        """Mark a pending event as being processed; False if another worker took it."""
+    def claim(self, event_id: int, by: str) -> bool:
+        """Mark a pending event as being processed by worker `by`; False if another worker took it,
+        or if an earlier event of the same user is not finished (one user's events go in order, even
+        when several worker processes pick from the queue at once)."""
+        earlier = aliased(Event)
+        unfinished_before = exists().where(earlier.oa_id == Event.oa_id, earlier.user_id == Event.user_id,
+                                           earlier.id < Event.id, earlier.status.in_(("pending", "processing")))
         result = self.session.execute(
-            update(Event).where(Event.id == event_id, Event.status == "pending")
-            .values(status="processing", claimed_at=utcnow(), attempts=Event.attempts + 1))
+            update(Event).where(Event.id == event_id, Event.status == "pending",
+                                or_(Event.user_id.is_(None), ~unfinished_before))
+            .values(status="processing", claimed_at=utcnow(), claimed_by=by, attempts=Event.attempts + 1))
         return result.rowcount == 1
 
     def finish(self, event_id: int, status: str = "done", error: str | None = None) -> None:
@@ -68,15 +76,7 @@ class EventRepository:
         """Put a failed event back for another try, or give up after MAX_ATTEMPTS."""
         status = "failed" if event.attempts >= MAX_ATTEMPTS else "pending"
         self.session.execute(update(Event).where(Event.id == event.id)
-                             .values(status=status, error=error[:2000], claimed_at=None))
-
-    def requeue_stale(self, older_than: timedelta = timedelta(seconds=0)) -> int:
-        """Return events left 'processing' by a dead worker to the queue."""
-        cutoff = utcnow() - older_than
-        result = self.session.execute(
-            update(Event).where(Event.status == "processing", Event.claimed_at <= cutoff)
-            .values(status="pending", claimed_at=None))
-        return result.rowcount
+                             .values(status=status, error=error[:2000], claimed_at=None, claimed_by=None))
 
     def recent_texts(self, user_id: str, limit: int = 3) -> list[str]:
         """The user's last few text messages, oldest first (shown to the volunteer taking the chat)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import OutboxMessage, StaffReply, utcnow
 
@@ -78,11 +78,21 @@ class OutboxRepository:
         return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.id.in_(ids), OutboxMessage.status == "queued", OutboxMessage.attempts > 0)) or 0
 
-    def claim(self, message_id: int) -> bool:
-        """Take a queued message for sending; False if someone else has it."""
+    def claim(self, message_id: int, by: str) -> bool:
+        """Take a queued message for sending by worker `by`; False if someone else has it, or if an
+        earlier message to the same recipient is still queued or being sent by another worker (each
+        recipient's messages leave in order, even with several worker processes)."""
+        earlier = aliased(OutboxMessage)
+        same_recipient = or_(and_(OutboxMessage.user_id.is_not(None), earlier.user_id == OutboxMessage.user_id),
+                             and_(OutboxMessage.user_id.is_(None), earlier.user_id.is_(None),
+                                  earlier.group_id == OutboxMessage.group_id))
+        in_the_way = or_(earlier.status == "queued",
+                         and_(earlier.status == "sending", or_(earlier.claimed_by.is_(None), earlier.claimed_by != by)))
+        blocked = exists().where(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id,
+                                 same_recipient, in_the_way)
         result = self.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "queued")
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow()))
+            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "queued", ~blocked)
+            .values(status="sending", claimed_by=by, attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow()))
         return result.rowcount == 1
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
@@ -98,12 +108,18 @@ class OutboxRepository:
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
             status="failed", error_code=code, error_message=error[:2000]))
 
-    def requeue_stale(self) -> int:
-        """On worker start: messages left 'sending' or held by a dead process become due now."""
+    def zalo_ids_sent(self, user_id: str) -> list[str]:
+        """Zalo's ids of every message sent to the user (a long text goes as several)."""
+        rows = self.session.scalars(select(OutboxMessage.zalo_message_id).where(
+            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id, OutboxMessage.status == "sent"))
+        return [zalo_id for ids in rows for zalo_id in (ids or "").split(",") if zalo_id]
+
+    def due_now(self) -> int:
+        """On worker start: queued messages held for a process that is gone (or waiting for a retry)
+        become due now."""
         result = self.session.execute(
-            update(OutboxMessage).where(OutboxMessage.oa_id == self.oa_id,
-                                        OutboxMessage.status.in_(("sending", "queued")))
-            .values(status="queued", next_attempt_at=utcnow()))
+            update(OutboxMessage).where(OutboxMessage.oa_id == self.oa_id, OutboxMessage.status == "queued")
+            .values(next_attempt_at=utcnow()))
         return result.rowcount
 
     def is_own_echo(self, user_id: str, msg_id: str | None, text: str | None) -> bool:
