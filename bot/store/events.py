@@ -25,6 +25,21 @@ def event_values(oa_id: str, dedupe_key: str, event_name: str, user_id: str | No
             "user_id": user_id, "raw": raw, "status": status, "attempts": 0, "received_at": utcnow()}
 
 
+def _claim_statement():
+    """Built once (every worker runs it for every event): pending → processing, unless an earlier
+    event of the same user is still pending or being processed."""
+    earlier = aliased(Event)
+    unfinished_before = exists().where(earlier.oa_id == Event.oa_id, earlier.user_id == Event.user_id,
+                                       earlier.id < Event.id, earlier.status.in_(("pending", "processing")))
+    return (update(Event).where(Event.id == bindparam("event_id"), Event.status == "pending",
+                                or_(Event.user_id.is_(None), ~unfinished_before))
+            .values(status="processing", claimed_at=bindparam("now"), claimed_by=bindparam("worker"),
+                    attempts=Event.attempts + 1))
+
+
+CLAIM = _claim_statement()
+
+
 class EventRepository:
     def __init__(self, session: Session, oa_id: str):
         self.session = session
@@ -59,13 +74,7 @@ class EventRepository:
         """Mark a pending event as being processed by worker `by`; False if another worker took it,
         or if an earlier event of the same user is not finished (one user's events go in order, even
         when several worker processes pick from the queue at once)."""
-        earlier = aliased(Event)
-        unfinished_before = exists().where(earlier.oa_id == Event.oa_id, earlier.user_id == Event.user_id,
-                                           earlier.id < Event.id, earlier.status.in_(("pending", "processing")))
-        result = self.session.execute(
-            update(Event).where(Event.id == event_id, Event.status == "pending",
-                                or_(Event.user_id.is_(None), ~unfinished_before))
-            .values(status="processing", claimed_at=utcnow(), claimed_by=by, attempts=Event.attempts + 1))
+        result = self.session.execute(CLAIM, {"event_id": event_id, "worker": by, "now": utcnow()})
         return result.rowcount == 1
 
     def finish(self, event_id: int, status: str = "done", error: str | None = None) -> None:

@@ -4,12 +4,33 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import OutboxMessage, StaffReply, utcnow
 
 ECHO_WINDOW = timedelta(minutes=10)
+
+
+def _claim_statement():
+    """Built once (run for every message sent): queued → sending, unless an earlier message to the
+    same recipient is queued, or being sent by another worker."""
+    earlier = aliased(OutboxMessage)
+    same_recipient = or_(and_(OutboxMessage.user_id.is_not(None), earlier.user_id == OutboxMessage.user_id),
+                         and_(OutboxMessage.user_id.is_(None), earlier.user_id.is_(None),
+                              earlier.group_id == OutboxMessage.group_id))
+    in_the_way = or_(earlier.status == "queued",
+                     and_(earlier.status == "sending",
+                          or_(earlier.claimed_by.is_(None), earlier.claimed_by != bindparam("worker"))))
+    blocked = exists().where(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id,
+                             same_recipient, in_the_way)
+    return (update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id"),
+                                        OutboxMessage.status == "queued", ~blocked)
+            .values(status="sending", claimed_by=bindparam("worker"), attempts=OutboxMessage.attempts + 1,
+                    next_attempt_at=bindparam("now")))
+
+
+CLAIM = _claim_statement()
 
 
 class OutboxRepository:
@@ -82,17 +103,7 @@ class OutboxRepository:
         """Take a queued message for sending by worker `by`; False if someone else has it, or if an
         earlier message to the same recipient is still queued or being sent by another worker (each
         recipient's messages leave in order, even with several worker processes)."""
-        earlier = aliased(OutboxMessage)
-        same_recipient = or_(and_(OutboxMessage.user_id.is_not(None), earlier.user_id == OutboxMessage.user_id),
-                             and_(OutboxMessage.user_id.is_(None), earlier.user_id.is_(None),
-                                  earlier.group_id == OutboxMessage.group_id))
-        in_the_way = or_(earlier.status == "queued",
-                         and_(earlier.status == "sending", or_(earlier.claimed_by.is_(None), earlier.claimed_by != by)))
-        blocked = exists().where(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id,
-                                 same_recipient, in_the_way)
-        result = self.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "queued", ~blocked)
-            .values(status="sending", claimed_by=by, attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow()))
+        result = self.session.execute(CLAIM, {"message_id": message_id, "worker": by, "now": utcnow()})
         return result.rowcount == 1
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
@@ -126,8 +137,13 @@ class OutboxRepository:
         """True when an oa_send_* event echoes a message this bot sent: by Zalo's id (a long text is
         sent in parts, so a row may hold several ids), or by the same text to the same user lately."""
         mine = select(OutboxMessage.id).where(OutboxMessage.oa_id == self.oa_id)
-        if msg_id and self.session.scalar(mine.where(OutboxMessage.zalo_message_id.contains(msg_id)).limit(1)):
-            return True
+        if msg_id and self.session.scalar(mine.where(OutboxMessage.zalo_message_id == msg_id).limit(1)):
+            return True  # by the index on Zalo's id
+        recently_to_them = mine.where(OutboxMessage.user_id == user_id,
+                                      OutboxMessage.created_at >= utcnow() - ECHO_WINDOW)
+        if msg_id and self.session.scalar(recently_to_them.where(
+                OutboxMessage.zalo_message_id.contains(msg_id, autoescape=True)).limit(1)):
+            return True  # one part of a long text
         if not text:
             return False
         recent = self.session.scalars(select(OutboxMessage.payload).where(
