@@ -2,7 +2,7 @@
 load generator. Prints `READY <url>` once listening, then serves until SIGTERM or Ctrl+C.
 
 Usage: python -m bench.standin_server --port 0 --app-id A --app-secret S --oa-id O \
-           --access-token T --refresh-token R [--delay-ms 50]
+           --access-token T --refresh-token R [--delay-ms 50] [--webhook-url URL --oa-secret-key K]
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("app-id", "app-secret", "oa-id", "access-token", "refresh-token"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--delay-ms", type=float, default=0.0, help="answer every API call after this long")
+    parser.add_argument("--webhook-url", default=None, help="send oa_send_* echoes there, signed, as Zalo does")
+    parser.add_argument("--oa-secret-key", default=None, help="signs the echoes")
     return parser.parse_args(argv)
 
 
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     state = StandInState(app_id=args.app_id, app_secret=args.app_secret, oa_id=args.oa_id,
                          access_token=args.access_token, refresh_token=args.refresh_token)
-    state.echo = False  # no oa_send_* echoes: the bench counts only the replies themselves
+    state.webhook_url, state.oa_secret_key = args.webhook_url, args.oa_secret_key
+    state.echo = bool(args.webhook_url)  # the webhook bench counts only the replies themselves: no echoes
     state.response_delay_seconds = args.delay_ms / 1000.0
     server = serve_standin(state, host=args.host, port=args.port)
     stop = threading.Event()

@@ -1,0 +1,207 @@
+"""End-to-end benchmark: many residents walk a procedure at the same time, through the production layout
+(gunicorn 2 workers × 4 threads + one worker process) and a stand-in that sends Zalo's echoes back to
+the webhook. It measures, for every message a resident sends, the time until the bot's first reply
+reaches the stand-in, at a steady arrival rate.
+
+Run: .venv/bin/python bench/e2e.py [--residents 500] [--rate 200] [--procedure tam_tru]
+                                   [--database-url postgresql+psycopg://…]
+Each resident sends its next message a think time after the previous reply (on average
+residents / rate seconds, so the whole crowd sends `rate` events per second). Target: p99 < 300 ms at
+200 events/s on the 2-core machine, and no message without a reply.
+"""
+from __future__ import annotations
+
+import argparse
+import heapq
+import http.client
+import json
+import os
+import queue
+import random
+import signal
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests` importable
+
+from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, free_port,  # noqa: E402
+                           percentile, prepare_database, start_standin, wait_for_line, wait_healthy)
+from bot.flows.catalog import load_catalog  # noqa: E402
+from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
+from tests.sample_answers import right_text  # noqa: E402
+
+REPLY_TIMEOUT = 30.0  # seconds: a message with no reply by then counts as unanswered
+
+
+def script(procedure_id: str) -> list[str]:
+    """What a resident types to walk the procedure: the trigger, consent, each answer, then «gửi»."""
+    procedure = load_catalog(ROOT / "config").procedures[procedure_id]
+    today = date.today()
+    return [procedure.triggers[0], "đồng ý", *(right_text(step, today) for step in procedure.steps), "gửi"]
+
+
+class Crowd:
+    """Residents, each waiting either for its next turn (in the heap) or for the bot's reply."""
+
+    def __init__(self, residents: int, lines: list[str], rate: float, seed: int = 7):
+        self.lines = lines
+        self.think = residents / rate  # mean seconds between one resident's messages
+        self.random = random.Random(seed)
+        self.step = {f"e2e-{n:04d}": 0 for n in range(residents)}
+        start = time.monotonic()
+        self.turns = [(start + self.random.uniform(0, self.think), user) for user in self.step]
+        heapq.heapify(self.turns)
+        self.sent_at: dict[str, float] = {}  # user -> wall time of the message awaiting its reply
+        self.latencies: list[float] = []
+        self.unanswered = 0
+        self.lock = threading.Lock()
+
+    def due(self) -> list[str]:
+        now, ready = time.monotonic(), []
+        with self.lock:
+            while self.turns and self.turns[0][0] <= now:
+                ready.append(heapq.heappop(self.turns)[1])
+        return ready
+
+    def replied(self, user: str, at: float) -> None:
+        """The first reply to the user's message arrived (stand-in time `at`): schedule the next one."""
+        with self.lock:
+            sent = self.sent_at.pop(user, None)
+            if sent is None:
+                return  # a second reply to the same message
+            self.latencies.append(at - sent)
+            self._next_turn(user)
+
+    def expire(self) -> None:
+        """Messages with no reply after REPLY_TIMEOUT count as unanswered; the resident goes on."""
+        now = time.time()
+        with self.lock:
+            for user, sent in list(self.sent_at.items()):
+                if now - sent > REPLY_TIMEOUT:
+                    del self.sent_at[user]
+                    self.unanswered += 1
+                    self._next_turn(user)
+
+    def _next_turn(self, user: str) -> None:
+        self.step[user] += 1
+        if self.step[user] < len(self.lines):
+            pause = self.random.uniform(0.5, 1.5) * self.think
+            heapq.heappush(self.turns, (time.monotonic() + pause, user))
+
+    def finished(self) -> bool:
+        with self.lock:
+            return not self.turns and not self.sent_at
+
+
+def sender(port: int, jobs: queue.Queue, crowd: Crowd, errors: list[int]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    while (job := jobs.get()) is not None:
+        user, text = job
+        raw, headers = signed_request(user_text_event(APP_ID, OA_ID, user, text), APP_ID, OA_SECRET)
+        with crowd.lock:
+            crowd.sent_at[user] = time.time()
+        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: reconnect once
+            try:
+                conn.request("POST", "/zalo/webhook", body=raw, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(response.status)
+                break
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                if attempt == 2:
+                    errors.append(0)
+
+
+def watch_replies(standin_port: int, crowd: Crowd, stop: threading.Event) -> None:
+    """Poll the stand-in for new messages; the first one to a waiting resident is its reply."""
+    after = 0
+    while not stop.is_set():
+        conn = http.client.HTTPConnection("127.0.0.1", standin_port, timeout=30)
+        try:
+            conn.request("GET", f"/_standin/messages?after={after}")
+            messages = json.loads(conn.getresponse().read())["messages"]
+        finally:
+            conn.close()
+        for message in messages:
+            after = max(after, message["id"])
+            if message["user_id"]:
+                crowd.replied(message["user_id"], message["at"])
+        crowd.expire()
+        time.sleep(0.05)  # latencies use the stand-in's own arrival times: polling only paces the crowd
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="End-to-end reply latency with many residents at once.")
+    parser.add_argument("--residents", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=200.0, help="events per second from the whole crowd")
+    parser.add_argument("--procedure", default="tam_tru")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.environ.update(WEB_CONCURRENCY="2", WEB_THREADS="4")
+    workdir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
+    database_url, backend, cleanup = prepare_database(args.database_url, workdir)
+    children = Children(workdir)
+    lines = script(args.procedure)
+    try:
+        port = free_port()
+        _standin, standin_port = start_standin(children, "standin", webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
+        env = BotApp(database_url).env(standin_port, port)
+        web, web_log = children.start("bot-web", [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py",
+                                                  "wsgi:app"], env, ROOT)
+        wait_healthy(web, web_log, port)
+        worker, worker_log = children.start("bot-worker", [str(VENV_BIN / "flask"), "--app", "wsgi", "worker"],
+                                            env, ROOT)
+        wait_for_line(worker, worker_log, "Worker running")
+
+        crowd = Crowd(args.residents, lines, args.rate)
+        jobs: queue.Queue = queue.Queue()
+        errors: list[int] = []
+        senders = [threading.Thread(target=sender, args=(port, jobs, crowd, errors), daemon=True)
+                   for _ in range(args.connections)]
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_replies, args=(standin_port, crowd, stop), daemon=True)
+        for thread in (*senders, watcher):
+            thread.start()
+        started, sent = time.monotonic(), 0
+        while not crowd.finished():
+            for user in crowd.due():
+                jobs.put((user, lines[crowd.step[user]]))
+                sent += 1
+            time.sleep(0.002)
+        elapsed = time.monotonic() - started
+        stop.set()
+        for _ in senders:
+            jobs.put(None)
+        latencies = crowd.latencies
+        print(f"\nEnd-to-end benchmark: {args.residents} residents walking «{args.procedure}» "
+              f"({len(lines)} messages each), target rate {args.rate:.0f} events/s, database: {backend}")
+        print(f"messages sent: {sent} in {elapsed:.1f} s = {sent / elapsed:.1f} events/s "
+              f"(plus the bot's echoes coming back)")
+        print(f"answered: {len(latencies)}, unanswered after {REPLY_TIMEOUT:.0f} s: {crowd.unanswered}, "
+              f"webhook errors: {len(errors)} {sorted(set(errors))}")
+        p50, p95, p99 = (percentile(latencies, f) * 1000 for f in (0.5, 0.95, 0.99))
+        print(f"event → first reply at the stand-in: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, "
+              f"max {max(latencies, default=0) * 1000:.0f} ms")
+        ok = p99 < 300 and crowd.unanswered == 0 and not errors
+        print(f"target p99 < 300 ms with every message answered: {'MET' if ok else 'NOT MET'}")
+        return 0
+    finally:
+        children.stop_all()
+        if os.environ.get("BENCH_KEEP"):  # look at the rows afterwards (timings of each stage)
+            print(f"kept: logs in {workdir}, database {database_url}")
+        else:
+            cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
