@@ -8,12 +8,19 @@ import socket
 
 
 def host() -> str:
-    return socket.gethostname()[:200]
+    """This machine as workers see each other: the host name and the process-id namespace, so two
+    containers sharing a host name (host networking) are not taken for one machine whose pids can
+    be checked."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").removeprefix("pid:")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()[:180]}/{namespace}"[:200]
 
 
 def new_worker_id() -> str:
     """host:pid:random (at most 80 characters); a fresh one for every worker started."""
-    return f"{host()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def process_gone(pid: int) -> bool:

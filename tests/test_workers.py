@@ -149,7 +149,11 @@ def test_when_a_worker_is_killed_the_other_takes_over_its_claims(database_url, s
         assert all(sent == distinct >= len(SAYINGS) for sent, distinct, _ in counts.values()), counts
         duplicates = sum(arrived - distinct for _, distinct, arrived in counts.values())
         assert duplicates <= in_flight, (duplicates, in_flight, held_events)
-        assert "recovered" in log.read_text()  # the survivor said it took over
+        with engine.connect() as connection:  # the survivor took the dead one off the list...
+            assert connection.execute(text("SELECT count(*) FROM workers WHERE pid = :pid"),
+                                      {"pid": doomed.pid}).scalar() == 0
+        if held_events or in_flight:  # ...and said what it took over, when there was something
+            assert "recovered" in log.read_text()
     finally:
         for worker in (doomed, survivor):
             if worker.poll() is None:
@@ -189,3 +193,18 @@ def test_claims_of_a_worker_on_another_host_return_when_its_lease_runs_out(datab
         assert [uow.outbox.get(i).status for i in (1, 2)] == ["queued", "sending"]
         assert uow.workers.beat("other-host:7:dead", utcnow()) is False  # it must register again
     store.dispose()
+
+
+def test_workers_in_containers_sharing_a_host_name_are_not_one_machine(monkeypatch):
+    """Two containers with host networking share the host name but not their process ids: a worker
+    must not take the other's live process for gone (and requeue its claims)."""
+    import os
+
+    from bot import process
+
+    here = process.host()
+    real_readlink = os.readlink
+    monkeypatch.setattr(os, "readlink", lambda path: "pid:[4026599999]" if path == "/proc/self/ns/pid"
+                        else real_readlink(path))
+    elsewhere = process.host()
+    assert here.split("/")[0] == elsewhere.split("/")[0] and here != elsewhere
