@@ -55,7 +55,7 @@ class Settings:
     worker_threads: int = 1
     sender_threads: int = 8
     worker_nice: int = 5
-    worker_poll_seconds: float = 0.01
+    worker_poll_seconds: float = 0.05
     worker_lease_seconds: float = 30.0
     max_body_bytes: int = 1024 * 1024
     config_dir: Path = PROJECT_ROOT / "config"
@@ -141,7 +141,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         worker_threads=int(get("WORKER_THREADS", default_threads)),
         sender_threads=int(get("SENDER_THREADS", "8")),
         worker_nice=int(get("WORKER_NICE", "5")),
-        worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.01")),
+        worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
         worker_lease_seconds=float(_positive(get("WORKER_LEASE_SECONDS", "30"), "WORKER_LEASE_SECONDS")),
         config_dir=Path(get("BOT_CONFIG_DIR", str(PROJECT_ROOT / "config"))),
         conversation_timeout_minutes=int(get("CONVERSATION_TIMEOUT_MINUTES", "30")),
