@@ -29,8 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests` importable
 
-from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, free_port,  # noqa: E402
-                           percentile, prepare_database, start_standin, wait_for_line, wait_healthy)
+from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, Delivery,  # noqa: E402
+                           LoadResult, free_port, percentile, post_with_reconnect, prepare_database,
+                           start_standin, wait_for_line, wait_healthy)
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 from tests.sample_answers import right_text  # noqa: E402
@@ -99,25 +100,15 @@ class Crowd:
 
 
 def sender(port: int, jobs: queue.Queue, crowd: Crowd, errors: list[int]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conns, tally, lock = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)], LoadResult(), threading.Lock()
     while (job := jobs.get()) is not None:
         user, text = job
         raw, headers = signed_request(user_text_event(APP_ID, OA_ID, user, text), APP_ID, OA_SECRET)
         with crowd.lock:
             crowd.sent_at[user] = time.time()
-        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: reconnect once
-            try:
-                conn.request("POST", "/zalo/webhook", body=raw, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    errors.append(response.status)
-                break
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                if attempt == 2:
-                    errors.append(0)
+        status = post_with_reconnect(port, conns, Delivery(user, "", raw, headers), tally, lock)
+        if status != 200:
+            errors.append(status)
 
 
 def watch_replies(standin_port: int, crowd: Crowd, stop: threading.Event) -> None:

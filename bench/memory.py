@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot` and `bench` importable
 
-from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, free_port,  # noqa: E402
-                           prepare_database, wait_healthy)
+from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, Delivery,  # noqa: E402
+                           LoadResult, free_port, post_with_reconnect, prepare_database, wait_healthy)
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 
 CONNECTIONS = 8
@@ -54,28 +54,19 @@ def web_worker_pid(master: int, timeout: float = 30.0) -> int:
 
 
 def drive(port: int, total: int, counter: list[int], failures: list[int], lock: threading.Lock) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conns, tally = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)], LoadResult()
     while True:
         with lock:
             if counter[0] >= total:
                 return
             n = counter[0]
             counter[0] += 1
-        event = user_text_event(APP_ID, OA_ID, f"mem{n % USERS:05d}", "xin chào", msg_id=f"mem-{uuid.uuid4().hex}")
-        raw, headers = signed_request(event, APP_ID, OA_SECRET)
-        for attempt in (1, 2):
-            try:
-                conn.request("POST", "/zalo/webhook", body=raw, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    failures.append(response.status)
-                break
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                if attempt == 2:
-                    failures.append(0)
+        user, msg_id = f"mem{n % USERS:05d}", f"mem-{uuid.uuid4().hex}"
+        raw, headers = signed_request(user_text_event(APP_ID, OA_ID, user, "xin chào", msg_id=msg_id), APP_ID,
+                                      OA_SECRET)
+        status = post_with_reconnect(port, conns, Delivery(user, msg_id, raw, headers), tally, lock)
+        if status != 200:
+            failures.append(status)
 
 
 def main(argv: list[str] | None = None) -> int:
