@@ -65,7 +65,7 @@ class Worker:
             uow.workers.register(self.id, process.host(), os.getpid(), utcnow())
             uow.outbox.due_now()
             uow.commit()
-        self.recover()
+        self.recover(unowned=True)
         self._next_beat = time.monotonic() + self.lease.total_seconds() / 6
         for target, name in ((self._dispatch_loop, "dispatch"), (self._sweep_loop, "outbox-sweep")):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -90,12 +90,12 @@ class Worker:
         except Exception:  # noqa: BLE001 - the database may be gone; the lease runs out anyway
             log.warning("could not unregister worker %s", self.id)
 
-    def recover(self) -> tuple[int, int]:
+    def recover(self, unowned: bool = False) -> tuple[int, int]:
         """Requeue the events and messages of workers that died (stopped beating for the lease, or
-        whose process on this host is gone). Return (events, messages) requeued."""
+        whose process on this host is gone); at start also those nobody owns. Return (events, messages)."""
         with self.store.unit() as uow:
             dead = uow.workers.dead(self.id, process.host(), utcnow(), self.lease, process.process_gone)
-            events, messages = uow.workers.recover(dead)
+            events, messages = uow.workers.recover(dead, unowned)
             uow.commit()
         if events or messages:
             log.info("recovered %s events and %s outbox messages from %s stopped worker(s)", events, messages,

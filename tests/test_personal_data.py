@@ -123,7 +123,7 @@ def test_a_member_sees_their_data_and_erasing_it_leaves_only_anonymous_counts(bo
     with bot.services.store.unit() as uow:
         (request,) = [r for r in uow.requests.all() if r.code == code]
         assert request.kind == "tam_tru" and request.user_id != user  # still counted, no longer theirs
-        assert uow.erasure.groups_of(user) == []
+        assert uow.groups.of_user(user) == []
     assert texts.MY_DATA_NO_REQUESTS in bot.say(user, "dữ liệu của tôi")[0]
 
 

@@ -44,7 +44,7 @@ def holdings_text(ctx: Context) -> str:
         last=last, announcements=texts.NO if member and member.announcements_off else texts.YES)]
     if member and (member.full_name or member.phone):
         lines.append(texts.MY_DATA_IDENTITY.format(name=member.full_name or "-", phone=member.phone or "-"))
-    if names := ctx.uow.erasure.groups_of(ctx.user_id):
+    if names := [name for name, _key in ctx.uow.groups.of_user(ctx.user_id)]:
         lines.append(texts.MY_DATA_GROUPS.format(groups=", ".join(names)))
     requests = ctx.uow.erasure.requests_of(ctx.user_id)
     if not requests:

@@ -25,10 +25,6 @@ class ErasureRepository:
         return list(self.session.scalars(select(ServiceRequest).where(
             ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id).order_by(ServiceRequest.id)))
 
-    def groups_of(self, user_id: str) -> list[str]:
-        return list(self.session.scalars(select(MemberGroup.name).where(
-            MemberGroup.oa_id == self.oa_id, MemberGroup.user_id == user_id).order_by(MemberGroup.name)))
-
     def erase(self, user_id: str) -> str:
         """Erase the member's personal data everywhere; return the anonymous id their requests keep."""
         oa = self.oa_id

@@ -37,18 +37,22 @@ class WorkerRepository:
         return [worker_id for worker_id, their_host, pid, beat in rows
                 if beat < now - lease or (their_host == host and process_gone(pid))]
 
-    def recover(self, dead: list[str]) -> tuple[int, int]:
-        """Return the claims of dead workers (and claims nobody owns, left by older versions) to the
-        queue; forget the dead. Return (events, outbox rows) requeued."""
+    def recover(self, dead: list[str], unowned: bool = False) -> tuple[int, int]:
+        """Return the claims of dead workers to the queue and forget the dead; with `unowned`, also
+        claims nobody owns (left by versions before workers had ids: only worth a look at start).
+        Return (events, outbox rows) requeued."""
+        if not dead and not unowned:
+            return 0, 0
+        owners = [Event.claimed_by.in_(dead)] if dead else []
+        row_owners = [OutboxMessage.claimed_by.in_(dead)] if dead else []
+        if unowned:
+            owners.append(Event.claimed_by.is_(None))
+            row_owners.append(OutboxMessage.claimed_by.is_(None))
         if dead:
             self.session.execute(delete(WorkerProcess).where(WorkerProcess.id.in_(dead)))
-        orphan_events = or_(Event.claimed_by.is_(None), Event.claimed_by.in_(dead)) if dead else \
-            Event.claimed_by.is_(None)
-        events = self.session.execute(update(Event).where(Event.status == "processing", orphan_events)
+        events = self.session.execute(update(Event).where(Event.status == "processing", or_(*owners))
                                       .values(status="pending", claimed_at=None, claimed_by=None)).rowcount
-        orphan_rows = or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by.in_(dead)) if dead else \
-            OutboxMessage.claimed_by.is_(None)
-        messages = self.session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending", orphan_rows)
+        messages = self.session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending", or_(*row_owners))
                                         .values(status="queued", claimed_by=None)).rowcount
         return events, messages
 
