@@ -216,3 +216,23 @@ def test_workers_in_containers_sharing_a_host_name_are_not_one_machine(monkeypat
                         else real_readlink(path))
     elsewhere = process.host()
     assert here.split("/")[0] == elsewhere.split("/")[0] and here != elsewhere
+
+
+def test_a_worker_only_ever_claims_its_own_oas_events(database_url):
+    from bot.store import Store, make_engine, upgrade_schema
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    main = Store(engine, "oa-main")
+    own = main.for_oa("oa-other")
+    try:
+        for store, user in ((main, "resident-a"), (own, "resident-b"), (main, "resident-c")):
+            assert store.record_event(f"user_send_text:{user}", "user_send_text", user, "{}")
+        for store, expected in ((own, {"resident-b"}), (main, {"resident-a", "resident-c"})):
+            with store.unit() as uow:
+                heads = uow.events.pending_heads(set(), 10)
+                assert {e.user_id for e in heads} == expected
+                assert all(uow.events.claim(e.id, "worker-x") for e in heads)
+                uow.commit()
+    finally:
+        main.dispose()
+

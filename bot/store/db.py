@@ -1,6 +1,7 @@
 """Engine, migrations and the unit of work: the one place sessions are opened."""
 from __future__ import annotations
 
+import copy
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,6 +114,12 @@ class Store:
         self._intake_engine = None  # SQLite only: connections that never sleep in SQLite's busy wait
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             self._intake_engine = make_engine(engine.url.render_as_string(hide_password=False), busy_timeout_ms=0)
+
+    def for_oa(self, oa_id: str) -> "Store":
+        """A store for another OA of the same deployment: same database and connection pools."""
+        other = copy.copy(self)
+        other.oa_id = oa_id
+        return other
 
     @contextmanager
     def unit(self) -> Iterator[UnitOfWork]:

@@ -51,8 +51,8 @@ class EventRepository:
     def pending_heads(self, exclude_users: set[str], limit: int) -> list[Event]:
         """Return the oldest pending event of each user not busy, oldest first."""
         busy = set(exclude_users) | set(self.session.scalars(
-            select(Event.user_id).where(Event.status == "processing").distinct())) - {None}
-        query = select(Event).where(Event.status == "pending")
+            select(Event.user_id).where(Event.status == "processing", Event.oa_id == self.oa_id).distinct())) - {None}
+        query = select(Event).where(Event.status == "pending", Event.oa_id == self.oa_id)
         if busy:
             query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(busy)))
         query = query.order_by(Event.id).limit(limit * 4)

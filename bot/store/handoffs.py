@@ -36,7 +36,8 @@ class HandoffRepository:
                                    .limit(1))
 
     def get(self, handoff_id: int) -> Handoff | None:
-        return self.session.get(Handoff, handoff_id)
+        row = self.session.get(Handoff, handoff_id)
+        return row if row is not None and row.oa_id == self.oa_id else None
 
     def claimed_by(self, volunteer_id: str) -> Handoff | None:
         """The volunteer's most recently claimed open handoff (their messages are relayed there)."""
