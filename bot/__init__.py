@@ -11,7 +11,7 @@ from config import Settings, load_settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app: webhook, health check, staff dashboard, sandbox page (sandbox mode), CLI."""
     from bot import admin, cli, webhook
-    from bot.services import build_services
+    from bot.deployment import build_deployment
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -20,7 +20,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
                       SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
-    app.extensions["bot"] = build_services(settings)
+    deployment = build_deployment(settings)
+    app.extensions["bot_deployment"] = deployment
+    app.extensions["bot"] = deployment.main  # the main OA (the only one unless EXTRA_OAS is set)
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(admin.blueprint)
     if settings.sandbox:

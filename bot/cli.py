@@ -1,6 +1,7 @@
 """Command line: `flask --app wsgi serve | worker | db upgrade | staff …`."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -15,8 +16,39 @@ from bot import groups
 from bot.store import upgrade_schema
 
 
+OA_META = "bot.oa"  # where a command's --oa is kept in click's context
+ALL_OA_COMMANDS = {"serve", "worker", "db"}  # these act for every OA at once
+
+
 def _services(app: Flask):
-    return app.extensions["bot"]
+    """The services of the OA a command is for: its --oa, else the main OA."""
+    context = click.get_current_context(silent=True)
+    name = context.meta.get(OA_META) if context is not None else None
+    deployment = app.extensions["bot_deployment"]
+    if not name:
+        return deployment.main
+    services = deployment.named(name)
+    if services is None:
+        raise click.ClickException(f"No OA named {name!r}; this deployment serves: {deployment.names()}.")
+    return services
+
+
+def add_oa_option(command: click.Command) -> None:
+    """Give a command (every command of a group) --oa: which OA of EXTRA_OAS it acts on."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_oa_option(sub)
+        return
+    command.params.append(click.Option(["--oa"], default=None, metavar="NAME",
+                                       help="The OA to act on: main (default) or a name from EXTRA_OAS."))
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def with_oa(*args, oa=None, **kwargs):
+        click.get_current_context().meta[OA_META] = oa
+        return callback(*args, **kwargs)
+
+    command.callback = with_oa
 
 
 def _store(app: Flask):
@@ -27,12 +59,23 @@ def _store(app: Flask):
 
 
 def start_background(app: Flask, scheduler: bool = True) -> tuple:
-    """Start the worker, and the scheduler unless told not to (exactly one process runs it)."""
+    """Start a worker for every OA, and the scheduler unless told not to (exactly one process runs it)."""
     from bot.scheduler import start_scheduler
 
-    services = _services(app)
-    services.worker.start()
-    return services.worker, (start_scheduler(services) if scheduler else None)
+    everyone = list(app.extensions["bot_deployment"])
+    for services in everyone:
+        services.worker.start()
+    return [s.worker for s in everyone], (start_scheduler(*everyone) if scheduler else None)
+
+
+def stop_background(app: Flask, workers: list, scheduler) -> None:
+    """Stop the scheduler and the announcers first (they send through the workers), then the workers."""
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+        for services in app.extensions["bot_deployment"]:
+            services.announcer.stop()
+    for worker in workers:
+        worker.stop()
 
 
 def register(app: Flask) -> None:
@@ -61,7 +104,7 @@ def register(app: Flask) -> None:
         if settings.sandbox:
             from bot.sandbox.runner import start_sandbox_standin
             standin = start_sandbox_standin(services, webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
-        worker, scheduler = start_background(app)
+        workers, scheduler = start_background(app)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # access lines carry user ids
         server = make_server(host, port, app, threaded=True)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -74,9 +117,7 @@ def register(app: Flask) -> None:
         except KeyboardInterrupt:
             pass
         finally:
-            scheduler.shutdown(wait=False)
-            services.announcer.stop()
-            worker.stop()
+            stop_background(app, workers, scheduler)
             if standin is not None:
                 standin.shutdown()
 
@@ -91,7 +132,7 @@ def register(app: Flask) -> None:
             # Answering Zalo within 2 s matters more than how soon a reply goes out: on a machine
             # shared with the web processes, the worker yields the CPU to them.
             os.nice(services.settings.worker_nice)
-        worker, scheduler = start_background(app, scheduler=not without_scheduler)
+        workers, scheduler = start_background(app, scheduler=not without_scheduler)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         click.echo("Worker running; stop with Ctrl+C or SIGTERM.")
@@ -100,10 +141,7 @@ def register(app: Flask) -> None:
                 pass
         except KeyboardInterrupt:
             pass
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-            _services(app).announcer.stop()
-        worker.stop()
+        stop_background(app, workers, scheduler)
 
     @staff.command("add")
     @click.option("--zalo-id", required=True, help="The person's Zalo user id in this OA.")
@@ -201,3 +239,6 @@ def register(app: Flask) -> None:
     cli_announce.register(app)
     cli_groups.register(app)
     cli_households.register(app)
+    for name, command in app.cli.commands.items():
+        if name not in ALL_OA_COMMANDS:
+            add_oa_option(command)

@@ -80,6 +80,15 @@ def _parties(body: dict, name: str) -> tuple[str | None, str | None]:
     return recipient, sender or _id(body.get("oa_id"))
 
 
+def oa_of(body: object) -> str | None:
+    """The OA a webhook body is for, read before its signature is checked (the OA decides which
+    key signs it); None when the body names none."""
+    if not isinstance(body, dict):
+        return None
+    name = body.get("event_name")
+    return _parties(body, name if isinstance(name, str) else "")[1]
+
+
 def _message_id(message: dict) -> str | None:
     msg_id = _id(message.get("msg_id"))
     ids = message.get("msg_ids")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from bot import signature
-from bot.events import MalformedEvent, parse_event
+from bot.events import MalformedEvent, oa_of, parse_event
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -19,13 +19,24 @@ class Answer:
     body: dict
 
 
+@dataclass(frozen=True)
+class Receiver:
+    """Where one OA's events go: the keys they are signed with and the store that keeps them."""
+
+    app_id: str
+    oa_secret_key: str
+    store: Store
+    on_stored: Callable[[], None] | None = None
+
+
 def _reject(status: int, reason: str) -> Answer:
     return Answer(status, {"status": "rejected", "reason": reason})
 
 
-def receive(raw: bytes, headers: Mapping[str, str], *, app_id: str, oa_secret_key: str, store: Store,
-            max_bytes: int = 1024 * 1024, on_stored: Callable[[], None] | None = None) -> Answer:
-    """Handle one webhook delivery and return the HTTP answer for Zalo."""
+def receive(raw: bytes, headers: Mapping[str, str], *, receiver_for: Callable[[str | None], Receiver | None],
+            max_bytes: int = 1024 * 1024) -> Answer:
+    """Handle one webhook delivery and return the HTTP answer for Zalo. `receiver_for` names the
+    OA's keys and store from the OA id the body carries (None: not an OA served here)."""
     if len(raw) > max_bytes:
         return _reject(413, "body larger than 1 MiB")
     header = headers.get("X-ZEvent-Signature")
@@ -37,10 +48,16 @@ def receive(raw: bytes, headers: Mapping[str, str], *, app_id: str, oa_secret_ke
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _reject(400, "body is not valid JSON")
+    receiver = receiver_for(oa_of(body))
+    if receiver is None:
+        # Another OA linked to the same Zalo app: its key is not known here, so nothing can be
+        # verified or kept. 200, so Zalo does not take the app's webhook for broken.
+        log.warning("webhook event for OA %s, which this deployment does not serve (see EXTRA_OAS)", oa_of(body))
+        return Answer(200, {"status": "ignored", "reason": "not an OA served here"})
     timestamp = body.get("timestamp") if isinstance(body, dict) else None
     if timestamp is None:
         timestamp = headers.get("X-ZEvent-Timestamp", "")
-    if not signature.verify(app_id, raw, str(timestamp), oa_secret_key, header):
+    if not signature.verify(receiver.app_id, raw, str(timestamp), receiver.oa_secret_key, header):
         log.warning("webhook signature mismatch (check ZALO_APP_ID and ZALO_OA_SECRET_KEY)")
         return _reject(401, "signature does not match")
     try:
@@ -48,10 +65,10 @@ def receive(raw: bytes, headers: Mapping[str, str], *, app_id: str, oa_secret_ke
     except MalformedEvent as exc:
         return _reject(400, str(exc))
     try:
-        stored = store.record_event(event.dedupe_key, event.name, event.user_id, raw.decode("utf-8"))
+        stored = receiver.store.record_event(event.dedupe_key, event.name, event.user_id, raw.decode("utf-8"))
     except Exception:  # noqa: BLE001 - database down: Zalo must deliver again
         log.exception("could not store webhook event")
         return Answer(503, {"status": "unavailable", "reason": "database unavailable, retry later"})
-    if stored and on_stored:
-        on_stored()
+    if stored and receiver.on_stored:
+        receiver.on_stored()
     return Answer(200, {"status": "ok" if stored else "duplicate"})

@@ -54,9 +54,10 @@ class Services:
             self._worker.wake()
 
 
-def build_services(settings: Settings) -> Services:
-    """Wire the real adapters; procedure files are checked here, so bad ones stop the start."""
-    catalog = load_catalog(settings.config_dir)
+def build_services(settings: Settings, store: Store | None = None) -> Services:
+    """Wire the real adapters of one OA (on `store`'s database when given, else a new one);
+    procedure files are checked here, so bad ones stop the start."""
+    catalog = load_catalog(settings.config_dir, settings.config_overrides)
     start, end = settings.office_hours
     outside = [p.key for p in catalog.parts if p.start < start or p.end > end]
     if outside:
@@ -70,10 +71,13 @@ def build_services(settings: Settings) -> Services:
                       announce_quiet_hours=settings.announce_quiet_hours,
                       announce_zalo_groups=settings.announce_zalo_groups,
                       zalo_tags=settings.zalo_tags)
-    try:
-        store = Store(make_engine(settings.database_url), settings.oa_id, settings.data_key)
-    except DataKeyError as exc:
-        raise ConfigError(str(exc)) from None
+    if store is not None:
+        store = store.for_oa(settings.oa_id)
+    else:
+        try:
+            store = Store(make_engine(settings.database_url), settings.oa_id, settings.data_key)
+        except DataKeyError as exc:
+            raise ConfigError(str(exc)) from None
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,

@@ -12,28 +12,40 @@ def _services():
     return current_app.extensions["bot"]
 
 
+def _receiver_for(oa_id: str | None) -> intake.Receiver | None:
+    """The keys and store of the OA an event is for (several OAs: EXTRA_OAS)."""
+    services = current_app.extensions["bot_deployment"].for_oa(oa_id)
+    if services is None:
+        return None
+    settings = services.settings
+    return intake.Receiver(settings.app_id, settings.oa_secret_key, services.store, services.wake_worker)
+
+
 @blueprint.post("/zalo/webhook")
 def zalo_webhook():
-    services = _services()
-    settings = services.settings
+    settings = _services().settings
     if (request.content_length or 0) > settings.max_body_bytes:
         return jsonify(status="rejected", reason="body larger than 1 MiB"), 413
     raw = request.stream.read(settings.max_body_bytes + 1)  # never more than the limit in memory
-    answer = intake.receive(raw, request.headers, app_id=settings.app_id,
-                            oa_secret_key=settings.oa_secret_key, store=services.store,
-                            max_bytes=settings.max_body_bytes, on_stored=services.wake_worker)
+    answer = intake.receive(raw, request.headers, receiver_for=_receiver_for, max_bytes=settings.max_body_bytes)
     return jsonify(answer.body), answer.status
 
 
 @blueprint.get("/healthz")
 def healthz():
-    services = _services()
-    if not services.store.ping():
+    deployment = current_app.extensions["bot_deployment"]
+    if not deployment.main.store.ping():
         return jsonify(status="unavailable", database="down"), 503
-    try:
-        token_problem = services.tokens.health()
-    except Exception:  # noqa: BLE001 - the token row could not be read
-        token_problem = "unknown"
-    if token_problem:
-        return jsonify(status="degraded", zalo_token="refresh failed: " + token_problem), 200
-    return jsonify(status="ok"), 200
+    problems = {}
+    for services in deployment:
+        try:
+            problem = services.tokens.health()
+        except Exception:  # noqa: BLE001 - the token row could not be read
+            problem = "unknown"
+        if problem:
+            problems[services.settings.oa_id] = "refresh failed: " + problem
+    if not problems:
+        return jsonify(status="ok"), 200
+    if not deployment.several:
+        return jsonify(status="degraded", zalo_token=next(iter(problems.values()))), 200
+    return jsonify(status="degraded", zalo_tokens=problems), 200

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +31,22 @@ REAL_CREDENTIALS = ("ZALO_APP_SECRET", "ZALO_ACCESS_TOKEN", "ZALO_REFRESH_TOKEN"
 
 class ConfigError(RuntimeError):
     """The environment cannot run the bot; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class OASettings:
+    """A further neighborhood's OA served by the same deployment (EXTRA_OAS): its own Zalo
+    credentials and, optionally, a folder whose files replace the shared config/ ones."""
+
+    key: str
+    oa_id: str
+    oa_secret_key: str
+    access_token: str
+    refresh_token: str
+    app_id: str
+    app_secret: str
+    config_overrides: Path | None = None
+    announce_zalo_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,10 +89,24 @@ class Settings:
     data_key: str = SANDBOX_DATA_KEY
     retention_days: int = 730
     zalo_tags: bool = True
+    extra_oas: tuple[OASettings, ...] = ()
+    config_overrides: Path | None = None  # files here replace config_dir's (a further OA's own)
+    oa_key: str = "main"  # the OA's short name: "main", or its name in EXTRA_OAS
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
         return replace(self, **changes)
+
+    def for_oa(self, oa: OASettings) -> "Settings":
+        """The settings one further OA runs with: its credentials and config, the rest shared."""
+        return replace(self, app_id=oa.app_id, oa_id=oa.oa_id, oa_secret_key=oa.oa_secret_key,
+                       app_secret=oa.app_secret, access_token=oa.access_token, refresh_token=oa.refresh_token,
+                       config_overrides=oa.config_overrides, oa_key=oa.key,
+                       announce_zalo_groups=oa.announce_zalo_groups, extra_oas=())
+
+    def all_oas(self) -> tuple["Settings", ...]:
+        """The settings of every OA this deployment serves, the main one (ZALO_*) first."""
+        return (self,) + tuple(self.for_oa(oa) for oa in self.extra_oas)
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -116,6 +147,39 @@ def parse_quiet_hours(value: str) -> tuple[int, int] | None:
     if not (0 <= start <= 23 and 0 <= end <= 23 and start != end):
         raise ConfigError(f"ANNOUNCE_QUIET_HOURS must be two different hours from 0 to 23, not {value!r}")
     return start, end
+
+
+OA_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def parse_extra_oas(get, app_id: str, app_secret: str) -> tuple[OASettings, ...]:
+    """EXTRA_OAS=to5,to7: each further OA's settings are OA_TO5_ZALO_OA_ID and the like
+    (.env.example lists them); the app id and secret default to ZALO_APP_ID / ZALO_APP_SECRET,
+    since several OAs may be linked to one Zalo app."""
+    keys = [k.strip().lower() for k in get("EXTRA_OAS").split(",") if k.strip()]
+    bad = [k for k in keys if not OA_KEY.fullmatch(k)]
+    if bad or len(set(keys)) != len(keys):
+        raise ConfigError(f"EXTRA_OAS must list distinct short names (letters, digits, _), not {get('EXTRA_OAS')!r}")
+    oas = []
+    for key in keys:
+        prefix = f"OA_{key.upper()}_"
+        named = {n: get(prefix + n) for n in ("ZALO_OA_ID", "ZALO_OA_SECRET_KEY", "ZALO_ACCESS_TOKEN",
+                                              "ZALO_REFRESH_TOKEN")}
+        missing = [prefix + n for n, value in named.items() if not value]
+        if missing:
+            raise ConfigError(f"Missing settings for OA {key} (EXTRA_OAS): {', '.join(missing)}")
+        overrides = get(prefix + "CONFIG_DIR")
+        if overrides and not Path(overrides).is_dir():
+            raise ConfigError(f"{prefix}CONFIG_DIR: no folder {overrides}")
+        oas.append(OASettings(
+            key=key, oa_id=named["ZALO_OA_ID"], oa_secret_key=named["ZALO_OA_SECRET_KEY"],
+            access_token=named["ZALO_ACCESS_TOKEN"], refresh_token=named["ZALO_REFRESH_TOKEN"],
+            app_id=get(prefix + "ZALO_APP_ID", app_id), app_secret=get(prefix + "ZALO_APP_SECRET", app_secret),
+            config_overrides=Path(overrides) if overrides else None,
+            announce_zalo_groups=tuple(g.strip() for g in get(prefix + "ANNOUNCE_ZALO_GROUPS").split(",") if g.strip())))
+    if len({oa.oa_id for oa in oas}) != len(oas):
+        raise ConfigError("EXTRA_OAS: two OAs have the same ZALO_OA_ID")
+    return tuple(oas)
 
 
 def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
@@ -161,6 +225,9 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
             named = ", ".join(n for n in REAL_CREDENTIALS if get(n))
             raise ConfigError(f"ZALO_SANDBOX=1 is refused while real Zalo credentials are set ({named}). "
                               "Unset them to use the sandbox, or set ZALO_SANDBOX=0.")
+        if get("EXTRA_OAS"):
+            raise ConfigError("EXTRA_OAS needs each OA's real Zalo credentials; the sandbox plays one OA. "
+                              "Unset EXTRA_OAS, or configure real OAs with ZALO_SANDBOX=0.")
         standin = f"http://127.0.0.1:{common['standin_port']}"
         return Settings(sandbox=True, secret_key=get("SECRET_KEY", "sandbox-only-secret-key"),
                         data_key=get("DATA_KEY", SANDBOX_DATA_KEY),
@@ -170,7 +237,10 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
     if missing:
         raise ConfigError("Missing settings for a real Zalo OA: " + ", ".join(missing) +
                           ". Set them in the environment or .env (see .env.example), or run with ZALO_SANDBOX=1.")
-    return Settings(
+    extra_oas = parse_extra_oas(get, get("ZALO_APP_ID"), get("ZALO_APP_SECRET"))
+    if get("ZALO_OA_ID") in {oa.oa_id for oa in extra_oas}:
+        raise ConfigError(f"EXTRA_OAS: OA id {get('ZALO_OA_ID')} is already ZALO_OA_ID")
+    return Settings(extra_oas=extra_oas,
         sandbox=False, app_id=get("ZALO_APP_ID"), oa_id=get("ZALO_OA_ID"),
         oa_secret_key=get("ZALO_OA_SECRET_KEY"), app_secret=get("ZALO_APP_SECRET"),
         access_token=get("ZALO_ACCESS_TOKEN"), refresh_token=get("ZALO_REFRESH_TOKEN"),

@@ -154,21 +154,25 @@ def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[R
     from dataclasses import replace
     app = create_app(settings)
     services = app.extensions["bot"]
+    every_oa = list(app.extensions["bot_deployment"])  # the main OA, and any EXTRA_OAS
     clock = MovableClock()
-    services.runtime = replace(services.runtime, clock=clock)
+    for oa in every_oa:
+        oa.runtime = replace(oa.runtime, clock=clock)
     upgrade_schema(services.store.engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if start_worker:
-        services.worker.start()
+        for oa in every_oa:
+            oa.worker.start()
     bot = RunningBot(url=f"http://127.0.0.1:{server.server_port}", app=app, services=services, standin=standin,
                      clock=clock)
 
     def stop():
         server.shutdown()
         if start_worker:
-            services.worker.stop()
+            for oa in every_oa:
+                oa.worker.stop()
         services.store.dispose()
 
     return bot, stop

@@ -9,7 +9,7 @@ from functools import wraps
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
 from bot.admin import csrf, texts as t
-from bot.admin.base import blueprint, services
+from bot.admin.base import OA_SESSION_KEY, blueprint, deployment, services
 from bot.store.models import utcnow
 
 PUBLIC = {"admin.login", "admin.static"}
@@ -36,7 +36,7 @@ def require_staff():
     if request.endpoint in PUBLIC:
         return None
     row = None
-    if session.get(SESSION_KEY):
+    if session.get(SESSION_KEY) and deployment().for_oa(session.get(OA_SESSION_KEY)) is not None:
         with services().store.unit() as uow:
             row = uow.staff.get(session[SESSION_KEY])
     if row is None:
@@ -72,21 +72,35 @@ def safe_next(value: str | None) -> str | None:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     """Show the form; check the password unless too many recent failures lock the account."""
+    oas = _oa_choices()
     if request.method == "GET":
-        return render_template("admin/login.html", account="", error=None,
+        return render_template("admin/login.html", account="", error=None, oas=oas, chosen_oa="",
                                next=safe_next(request.args.get("next")))
     typed, password = request.form.get("account", "").strip()[:255], request.form.get("password", "")
-    with services().store.unit() as uow:
+    chosen = request.form.get("oa", "") if oas else deployment().main.settings.oa_id
+    oa_services = deployment().oas.get(chosen)
+    if oa_services is None:  # several OAs and none (or a made-up one) chosen
+        return render_template("admin/login.html", account=typed, error=t.LOGIN_CHOOSE_OA, oas=oas,
+                               chosen_oa="", next=safe_next(request.form.get("next"))), 400
+    with oa_services.store.unit() as uow:
         account = _account(uow, typed)
         error, status, staff = _attempt(uow, account, password)
         uow.commit()
     if staff is None:
-        return render_template("admin/login.html", account=typed, error=error,
+        return render_template("admin/login.html", account=typed, error=error, oas=oas, chosen_oa=chosen,
                                next=safe_next(request.form.get("next"))), status
     session.clear()  # a fresh session on login: nothing from before carries over
     session[SESSION_KEY] = staff.zalo_id
+    session[OA_SESSION_KEY] = chosen  # one OA's staff see only that OA's residents
     csrf.renew()
     return redirect(safe_next(request.form.get("next")) or url_for("admin.requests"))
+
+
+def _oa_choices() -> list[tuple[str, str]]:
+    """(OA id, neighborhood name) of each OA when the deployment serves several; else none to choose."""
+    if not deployment().several:
+        return []
+    return [(s.settings.oa_id, s.runtime.catalog.neighborhood.name) for s in deployment()]
 
 
 def _account(uow, typed: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, current_app, g, render_template, session
 from werkzeug.exceptions import HTTPException
 
 from bot.admin import texts as t
@@ -19,8 +19,16 @@ ERRORS = {400: (t.ERROR_TITLE, t.BAD_REQUEST), 403: (t.FORBIDDEN_TITLE, t.FORBID
           404: (t.NOT_FOUND_TITLE, t.NOT_FOUND)}
 
 
+OA_SESSION_KEY = "oa"  # the OA a staff member logged in to (several OAs: EXTRA_OAS)
+
+
+def deployment():
+    return current_app.extensions["bot_deployment"]
+
+
 def services():
-    return current_app.extensions["bot"]
+    """The services of the OA this browser is logged in to (the main OA before login, or with one OA)."""
+    return deployment().for_oa(session.get(OA_SESSION_KEY)) or deployment().main
 
 
 def now() -> datetime:
@@ -40,7 +48,9 @@ def _local_time_filter(value: datetime | None, pattern: str = "%d/%m/%Y %H:%M") 
 
 @blueprint.context_processor
 def _shared() -> dict:
-    return {"t": t, "sandbox": services().settings.sandbox, "staff": g.get("staff")}
+    several = deployment().several
+    return {"t": t, "sandbox": services().settings.sandbox, "staff": g.get("staff"),
+            "neighborhood": services().runtime.catalog.neighborhood.name if several else None}
 
 
 @blueprint.after_request

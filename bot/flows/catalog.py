@@ -82,14 +82,24 @@ def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int]:
     return tuple(parts), int(data.get("evening_reminder_hour", 19))
 
 
-def load_catalog(config_dir: Path) -> Catalog:
-    """Load and check config/; raise ProcedureFileError naming the file and line on any problem."""
-    procedures = load_procedures(config_dir / "procedures")
-    hood = _read(config_dir / "neighborhood.yaml")
+def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
+    """Load and check config/; raise ProcedureFileError naming the file and line on any problem.
+
+    `overrides` is one OA's own folder (EXTRA_OAS): any of its neighborhood.yaml, menu.yaml,
+    schedule.yaml and procedures/*.yaml replaces the shared file of the same name."""
+    def pick(name: str) -> Path:
+        own = overrides / name if overrides is not None else None
+        return own if own is not None and own.is_file() else config_dir / name
+
+    own_procedures = overrides / "procedures" if overrides is not None else None
+    procedures = load_procedures(config_dir / "procedures",
+                                 own_procedures if own_procedures is not None and own_procedures.is_dir() else None)
+    hood_path = pick("neighborhood.yaml")
+    hood = _read(hood_path)
     missing = [k for k in ("name", "community_house", "hours", "phone") if not hood.get(k)]
     if missing:
-        raise ProcedureFileError(config_dir / "neighborhood.yaml", None, f"missing: {', '.join(missing)}")
+        raise ProcedureFileError(hood_path, None, f"missing: {', '.join(missing)}")
     neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")})
     matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()})
-    parts, evening = _schedule(config_dir / "schedule.yaml")
-    return Catalog(procedures, _menu(config_dir / "menu.yaml", procedures), neighborhood, matcher, parts, evening)
+    parts, evening = _schedule(pick("schedule.yaml"))
+    return Catalog(procedures, _menu(pick("menu.yaml"), procedures), neighborhood, matcher, parts, evening)

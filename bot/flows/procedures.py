@@ -94,13 +94,17 @@ def _mapping_with_line(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def load_procedures(folder: Path) -> dict[str, Procedure]:
-    """Read and check every *.yaml file in `folder`; raise ProcedureFileError on the first problem."""
+def load_procedures(folder: Path, overrides: Path | None = None) -> dict[str, Procedure]:
+    """Read and check every *.yaml file in `folder` (a file of the same name in `overrides`
+    replaces it, a new one adds a procedure); raise ProcedureFileError on the first problem."""
     from bot.flows.procedure_checks import build_procedure
 
     procedures: dict[str, Procedure] = {}
     codes: dict[str, str] = {}
-    files = sorted(folder.glob("*.yaml"))
+    chosen = {path.name: path for path in folder.glob("*.yaml")}
+    if overrides is not None:
+        chosen.update({path.name: path for path in overrides.glob("*.yaml")})
+    files = [chosen[name] for name in sorted(chosen)]
     if not files:
         raise ProcedureFileError(folder, None, "no procedure files (*.yaml) found")
     for path in files:

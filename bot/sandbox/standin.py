@@ -29,12 +29,14 @@ oauth = Blueprint("zalo_standin_oauth", __name__)
 control = Blueprint("zalo_standin_control", __name__, url_prefix="/_standin")
 
 
-def create_standin_app(state: StandInState) -> Flask:
-    """Build the Flask app that plays Zalo against `state`."""
+def create_standin_app(state: StandInState, *more_oas: StandInState) -> Flask:
+    """Build the Flask app that plays Zalo against `state` (and further OAs' states, told apart
+    by the tokens each call carries)."""
     app = Flask("zalo_standin")
     app.json.ensure_ascii = False  # Zalo answers UTF-8 Vietnamese, not \\u escapes
     app.json.sort_keys = False
     app.extensions["zalo_standin"] = state
+    app.extensions["zalo_standin_oas"] = [state, *more_oas]
     app.before_request(_gate)
     for blueprint in (api, oauth, control):
         app.register_blueprint(blueprint)
@@ -196,10 +198,10 @@ class StandInServer:
 
 
 def serve_standin(state: StandInState, host: str = "127.0.0.1", port: int = 0,
-                  quiet: bool = True) -> StandInServer:
+                  quiet: bool = True, more_oas: tuple[StandInState, ...] = ()) -> StandInServer:
     """Serve the stand-in in a daemon thread (port 0 picks a free port) and return it."""
     handler = _QuietZaloHandler if quiet else _ZaloHandler
-    server = make_server(host, port, create_standin_app(state), threaded=True,
+    server = make_server(host, port, create_standin_app(state, *more_oas), threaded=True,
                          request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
                               name="zalo-standin", daemon=True)

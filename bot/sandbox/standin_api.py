@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from bot.sandbox.events import app_scoped_id
 from bot.sandbox.standin_messages import (Rejected, button_titles, check_message,
                                           echo_attachments, echo_event_name)
-from bot.sandbox.standin_replies import fail, json_body, ok, query_data
+from bot.sandbox.standin_replies import fail, header, json_body, ok, query_data
 from bot.sandbox.standin_state import StandInState
 
 api = Blueprint("zalo_standin_api", __name__)
@@ -19,8 +19,16 @@ MAX_PAGE = 50
 
 
 def current_state() -> StandInState:
-    """Return the state of the stand-in serving this request."""
-    return current_app.extensions["zalo_standin"]
+    """Return the state of the OA this request is for. Playing several OAs (one deployment serving
+    several neighborhoods), that is the OA whose access token the call carries, or whose refresh
+    token a refresh spends; the first OA's otherwise (control paths, unknown tokens)."""
+    states = current_app.extensions["zalo_standin_oas"]
+    if len(states) > 1:
+        token, refresh = header("access_token"), request.form.get("refresh_token") if request.form else None
+        for state in states:
+            if state.owns_token(token, refresh):
+                return state
+    return states[0]
 
 
 def _text_id(value: Any) -> str | None:

@@ -79,6 +79,13 @@ class StandInState:
                 return -216
             return -220 if self.access_token_expired else 0
 
+    def owns_token(self, access_token: str | None, refresh_token: str | None = None) -> bool:
+        """Tell whether a call's access token, or a refresh's refresh token, is this OA's."""
+        with self.lock:
+            return bool((access_token and access_token == self.access_token) or
+                        (refresh_token and (refresh_token == self.refresh_token
+                                            or refresh_token in self._used_refresh_tokens)))
+
     def expire_access_token(self) -> None:
         """Make the current access token answer -220 until the next refresh."""
         with self.lock:

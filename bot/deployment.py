@@ -1,0 +1,48 @@
+"""Every OA one deployment serves (ZALO_* and EXTRA_OAS), each with its own services over one database."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config import Settings
+from bot.services import Services, build_services
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The services of each OA by OA id; the main OA (ZALO_OA_ID) comes first."""
+
+    oas: dict[str, Services]
+
+    @property
+    def main(self) -> Services:
+        return next(iter(self.oas.values()))
+
+    @property
+    def several(self) -> bool:
+        return len(self.oas) > 1
+
+    def for_oa(self, oa_id: str | None) -> Services | None:
+        """The OA an event or a login belongs to. With one OA everything is its own; with several,
+        an event that names no OA goes to the main one and an OA not served here gets None."""
+        if not self.several or oa_id is None:
+            return self.main
+        return self.oas.get(oa_id)
+
+    def named(self, name: str) -> Services | None:
+        """The OA a person names: its short name (main, or as in EXTRA_OAS) or its OA id."""
+        return next((s for s in self.oas.values() if name in (s.settings.oa_key, s.settings.oa_id)), None)
+
+    def names(self) -> str:
+        return ", ".join(s.settings.oa_key for s in self.oas.values())
+
+    def __iter__(self):
+        return iter(self.oas.values())
+
+
+def build_deployment(settings: Settings) -> Deployment:
+    """Wire every OA; the further ones share the main OA's database and connection pools."""
+    main = build_services(settings)
+    oas = {settings.oa_id: main}
+    for oa_settings in settings.all_oas()[1:]:
+        oas[oa_settings.oa_id] = build_services(oa_settings, store=main.store)
+    return Deployment(oas)
