@@ -16,6 +16,7 @@ from config import ConfigError, load_settings
 from config.settings import OASettings
 from tests.conftest import APP_ID, APP_SECRET, OA_ID, OA_SECRET, RunningBot, make_settings, start_bot
 from tests.test_admin import PASSWORD, token_of
+from tests.test_admin_browser import browser  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 OA2, OA2_SECRET = "test-oa-7", "test-oa-secret-7"
@@ -333,3 +334,22 @@ def test_one_worker_process_serves_every_oa_and_runs_each_ones_jobs(database_url
         assert worker.wait(timeout=20) == 0, log.read_text()
         stop()
         server.shutdown()
+
+
+def test_a_leader_picks_their_neighborhood_at_login_in_a_real_browser(two, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from tests.test_admin_browser import log_in, waiter
+
+    add_leader(two.to7, "leader-b", "Trần Thị Lan")
+    two.say(OA_ID, "resident-a", "gặp người")
+    two.say(OA2, "resident-b", "gặp người")
+    two.say(OA2, "resident-c", "gặp người")
+    wait = waiter(browser)
+    browser.get(two.bot.url + "/admin/")
+    Select(browser.find_element(By.ID, "oa")).select_by_visible_text("Tổ dân phố số 7")
+    log_in(browser, wait, "leader-b")
+    assert browser.find_element(By.ID, "oa-name").text == "Tổ dân phố số 7"
+    codes = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#request-list tbody th a")]
+    assert sorted(codes) == ["HT-0001", "HT-0002"]  # tổ 7's two requests; tổ 5's HT-0001 is not shown
