@@ -7,6 +7,9 @@ from datetime import datetime, timezone
 # Events that open or extend the consultation window (receipts and echoes do not).
 INTERACTIONS = {"follow", "user_click_chatnow", "user_submit_info"}
 RECEIPTS = {"user_seen_message", "user_received_message"}
+# The echoes of what the bot sends a resident (zalo-oa-api.md §4): text, image, list, template.
+ECHOES_OF_SENT = ("oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list", "oa_send_file",
+                  "oa_send_sticker", "oa_send_template")
 
 
 class MalformedEvent(ValueError):
@@ -57,6 +60,11 @@ class InboundEvent:
             return datetime.fromtimestamp(millis / 1000, tz=timezone.utc).replace(tzinfo=None)
         except (TypeError, ValueError, OverflowError, OSError):
             return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def echo_keys(zalo_message_ids: list[str]) -> list[str]:
+    """The dedupe keys the echoes of these sent messages are stored under (see `dedupe_key`)."""
+    return [f"{name}:{msg_id}" for msg_id in zalo_message_ids for name in ECHOES_OF_SENT]
 
 
 def _id(value: object) -> str | None:

@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 from bot import groups
+from bot.events import echo_keys
 from bot.process import new_worker_id
 from bot.replies import Choices, Image, RequestInfo, Text, from_payload
 from bot.store import Store
@@ -71,6 +72,7 @@ class OutboxSender:
         with self.store.unit() as uow:
             for message_id, zalo_ids in sent:
                 uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:255] or None)
+            uow.events.settle(echo_keys([zalo_id for _id, zalo_ids in sent for zalo_id in zalo_ids]))
             if failure:
                 outcome = self._record_failure(uow, *failure)
                 if outcome == "unreachable":
@@ -86,8 +88,8 @@ class OutboxSender:
         if not ids:
             return []
         with self.store.unit() as uow:
-            first = uow.outbox.get(ids[0])
-            if uow.outbox.has_earlier_queued(ids[0], first.user_id, first.group_id):
+            recipient = uow.outbox.recipient_of(ids[0])
+            if recipient is None or uow.outbox.has_earlier_queued(ids[0], *recipient):
                 uow.outbox.release_hold(ids)
                 uow.commit()
                 return []
@@ -137,6 +139,7 @@ class OutboxSender:
             return outcome
         with self.store.unit() as uow:
             uow.outbox.mark_sent(message_id, ",".join(zalo_ids)[:255] or None)
+            uow.events.settle(echo_keys(zalo_ids))
             uow.commit()
         return "sent"
 

@@ -50,6 +50,7 @@ class Worker:
         self.send_threads = send_threads
         self.id, self.lease = sender.worker_id, lease
         self._next_beat = 0.0
+        self._echoes_seen = 0  # events up to this id were looked at for own echoes to settle
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[str] = set()
         self._in_flight: set[int] = set()  # events claimed by this worker and not yet let go
@@ -141,6 +142,7 @@ class Worker:
         busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
         started = 0
         with self.store.unit() as uow:
+            _settled, self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)
             heads = uow.events.pending_heads(busy, free)
             claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id, self.id)]
             with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted

@@ -112,6 +112,22 @@ def test_bot_echoes_are_ignored_but_console_replies_are_recorded(bot):
     assert reply.text == "Chào bác, cán bộ Hòa đây ạ"
 
 
+def test_echoes_of_the_bots_own_replies_are_settled_without_being_processed_one_by_one(bot):
+    for text in ("xin chào", "tạm trú", "đồng ý"):
+        bot.say("U9", text)
+    sent = len(bot.inbox("U9"))
+    deadline = time.time() + 5
+    while bot.standin.state.stats()["echo_sent"] < sent and time.time() < deadline:
+        time.sleep(0.05)
+    bot.wait_idle()
+    echoes = rows(bot, Event, Event.event_name.like("oa_send_%"))
+    assert len(echoes) == sent >= 4 and all(e.status == "done" for e in echoes)
+    # Settled in bulk (by the sender, or with the next claim round): never claimed, processed alone.
+    claimed = [e for e in echoes if e.claimed_by is not None]
+    assert len(claimed) <= len(echoes) // 4, [(e.id, e.event_name) for e in claimed]
+    assert rows(bot, StaffReply, StaffReply.user_id == "U9") == []
+
+
 def test_unreachable_user_is_recorded_and_not_retried(bot):
     bot.standin.state.unreachable["U9"] = -230
     bot.post(text_event("U9", "xin chào"))

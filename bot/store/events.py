@@ -1,12 +1,12 @@
 """Inbound events: insert once, claim in per-user order, mark the outcome."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, or_, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
 from bot.store.upsert import insert_ignoring_conflicts
-from bot.store.models import Event, utcnow
+from bot.store.models import Event, OutboxMessage, utcnow
 
 MAX_ATTEMPTS = 5
 
@@ -37,7 +37,19 @@ def _claim_statement():
                     attempts=Event.attempts + 1))
 
 
+def _settle_statement():
+    """Built once: pending oa_send_* events in an id range whose Zalo message id (the rest of their
+    dedupe key) is one the outbox recorded as sent by this OA become done. Not filtered by OA in
+    the WHERE (the outbox match is per OA): so SQLite reads them by the status index."""
+    ours = exists().where(OutboxMessage.oa_id == Event.oa_id, OutboxMessage.zalo_message_id == func.substr(
+        Event.dedupe_key, func.length(Event.event_name) + 2))
+    return (update(Event).where(Event.status == "pending", Event.id > bindparam("after"),
+                                Event.id <= bindparam("top"), Event.event_name.startswith("oa_send_"), ours)
+            .values(status="done", processed_at=bindparam("now")))
+
+
 CLAIM = _claim_statement()
+SETTLE_ECHOES = _settle_statement()
 
 
 class EventRepository:
@@ -48,19 +60,23 @@ class EventRepository:
     def get(self, event_id: int) -> Event | None:
         return self.session.get(Event, event_id)
 
-    def pending_heads(self, exclude_users: set[str], limit: int) -> list[Event]:
-        """Return the oldest pending event of each user not busy, oldest first."""
-        busy = set(exclude_users) | set(self.session.scalars(
-            select(Event.user_id).where(Event.status == "processing", Event.oa_id == self.oa_id).distinct())) - {None}
-        query = select(Event).where(Event.status == "pending", Event.oa_id == self.oa_id)
+    def pending_heads(self, exclude_users: set[str], limit: int) -> list:
+        """Return (id, user_id) of the oldest pending event of each user not busy, oldest first."""
+        # By status alone, then the OA in Python: few events are being processed, but with the OA
+        # in the query SQLite walks the (oa_id, user_id) index over every event the OA ever had.
+        connection = self.session.connection()
+        processing = connection.execute(
+            select(Event.user_id, Event.oa_id).where(Event.status == "processing").distinct())
+        busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
+        query = select(Event.id, Event.user_id).where(Event.status == "pending", Event.oa_id == self.oa_id)
         if busy:
             query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(busy)))
         query = query.order_by(Event.id).limit(limit * 4)
         if self.session.get_bind().dialect.name == "postgresql":
             # Several worker processes: each takes rows the others are not claiming right now.
             query = query.with_for_update(skip_locked=True)
-        rows = self.session.scalars(query)
-        heads: dict[str | None, Event] = {}
+        rows = connection.execute(query)
+        heads: dict[str | None, object] = {}
         for row in rows:
             key = row.user_id or f"#{row.id}"
             if row.user_id in busy or key in heads:
@@ -74,12 +90,35 @@ class EventRepository:
         """Mark a pending event as being processed by worker `by`; False if another worker took it,
         or if an earlier event of the same user is not finished (one user's events go in order, even
         when several worker processes pick from the queue at once)."""
-        result = self.session.execute(CLAIM, {"event_id": event_id, "worker": by, "now": utcnow()})
+        result = self.session.connection().execute(CLAIM, {"event_id": event_id, "worker": by, "now": utcnow()})
         return result.rowcount == 1
 
     def finish(self, event_id: int, status: str = "done", error: str | None = None) -> None:
-        self.session.execute(update(Event).where(Event.id == event_id)
-                             .values(status=status, error=error, processed_at=utcnow()))
+        # Hot writes go straight to the session's connection: the ORM's bookkeeping of an UPDATE
+        # costs more than the statement, and no row here is held as an object that must follow.
+        self.session.connection().execute(update(Event).where(Event.id == event_id)
+                                          .values(status=status, error=error, processed_at=utcnow()))
+
+    def settle_own_echoes(self, after_id: int) -> tuple[int, int]:
+        """Mark done, in one statement, the pending echoes stored after event `after_id` of messages
+        this bot sent: they need no processing, and a resident's next message no longer waits
+        behind them. Return (how many, the last event id looked at). An echo that arrived before
+        its message was recorded as sent is settled by the sender (`settle`) or, failing both, by
+        the ordinary processing of events."""
+        connection = self.session.connection()
+        top = connection.scalar(select(func.max(Event.id))) or 0
+        if top <= after_id:
+            return 0, after_id
+        result = connection.execute(SETTLE_ECHOES, {"after": after_id, "top": top, "now": utcnow()})
+        return result.rowcount, top
+
+    def settle(self, dedupe_keys: list[str]) -> int:
+        """Mark done the pending events with these dedupe keys (echoes of messages just sent)."""
+        if not dedupe_keys:
+            return 0
+        return self.session.connection().execute(update(Event).where(
+            Event.oa_id == self.oa_id, Event.dedupe_key.in_(dedupe_keys), Event.status == "pending")
+            .values(status="done", processed_at=utcnow())).rowcount
 
     def release(self, event: Event, error: str) -> None:
         """Put a failed event back for another try, or give up after MAX_ATTEMPTS."""
@@ -105,7 +144,9 @@ class EventRepository:
 
     def count(self, status: str | None = None) -> int:
         from sqlalchemy import func
-        query = select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)
-        if status:
-            query = query.where(Event.status == status)
-        return self.session.scalar(query) or 0
+        if not status:
+            return self.session.scalar(select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)) or 0
+        # By status, grouped by OA: the status index reads only those rows (see pending_heads).
+        counts = self.session.execute(select(Event.oa_id, func.count()).where(Event.status == status)
+                                      .group_by(Event.oa_id))
+        return next((n for oa, n in counts if oa == self.oa_id), 0)

@@ -14,18 +14,22 @@ ECHO_WINDOW = timedelta(minutes=10)
 
 def _claim_statement():
     """Built once (run for every message sent): queued → sending, unless an earlier message to the
-    same recipient is queued, or being sent by another worker."""
+    same recipient is queued, or being sent by another worker.
+
+    A user's earlier messages and a group's are looked up apart, each by equality on its own
+    columns, so the index on (oa_id, user_id, id) finds them: one subquery with an OR between the
+    two would scan every message the OA ever sent, and the outbox keeps two years of them."""
     earlier = aliased(OutboxMessage)
-    same_recipient = or_(and_(OutboxMessage.user_id.is_not(None), earlier.user_id == OutboxMessage.user_id),
-                         and_(OutboxMessage.user_id.is_(None), earlier.user_id.is_(None),
-                              earlier.group_id == OutboxMessage.group_id))
     in_the_way = or_(earlier.status == "queued",
                      and_(earlier.status == "sending",
                           or_(earlier.claimed_by.is_(None), earlier.claimed_by != bindparam("worker"))))
-    blocked = exists().where(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id,
-                             same_recipient, in_the_way)
+    before = and_(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id, in_the_way)
+    user_blocked = and_(OutboxMessage.user_id.is_not(None),
+                        exists().where(earlier.user_id == OutboxMessage.user_id, before))
+    group_blocked = and_(OutboxMessage.user_id.is_(None),
+                         exists().where(earlier.user_id.is_(None), earlier.group_id == OutboxMessage.group_id, before))
     return (update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id"),
-                                        OutboxMessage.status == "queued", ~blocked)
+                                        OutboxMessage.status == "queued", ~or_(user_blocked, group_blocked))
             .values(status="sending", claimed_by=bindparam("worker"), attempts=OutboxMessage.attempts + 1,
                     next_attempt_at=bindparam("now")))
 
@@ -73,10 +77,16 @@ class OutboxRepository:
                 break
         return ready
 
+    def recipient_of(self, message_id: int) -> tuple[str | None, str | None] | None:
+        """(user_id, group_id) of a message, without loading it (it is claimed, then read afresh)."""
+        row = self.session.connection().execute(select(OutboxMessage.user_id, OutboxMessage.group_id)
+                                   .where(OutboxMessage.id == message_id)).first()
+        return (row.user_id, row.group_id) if row is not None else None
+
     def has_earlier_queued(self, message_id: int, user_id: str | None, group_id: str | None) -> bool:
         """True when an older message to the same recipient is still unsent (it must go first)."""
         recipient = (OutboxMessage.user_id == user_id) if user_id else (OutboxMessage.group_id == group_id)
-        return self.session.scalar(select(OutboxMessage.id).where(
+        return self.session.connection().scalar(select(OutboxMessage.id).where(
             OutboxMessage.oa_id == self.oa_id, recipient, OutboxMessage.id < message_id,
             OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
 
@@ -103,11 +113,12 @@ class OutboxRepository:
         """Take a queued message for sending by worker `by`; False if someone else has it, or if an
         earlier message to the same recipient is still queued or being sent by another worker (each
         recipient's messages leave in order, even with several worker processes)."""
-        result = self.session.execute(CLAIM, {"message_id": message_id, "worker": by, "now": utcnow()})
+        result = self.session.connection().execute(CLAIM, {"message_id": message_id, "worker": by, "now": utcnow()})
         return result.rowcount == 1
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
-        self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+        # Straight to the connection, as the claim: no row here is held as an object that must follow.
+        self.session.connection().execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
             status="sent", zalo_message_id=zalo_message_id, sent_at=utcnow(),
             error_code=None, error_message=None))
 
@@ -159,10 +170,13 @@ class OutboxRepository:
 
     def unsent_now(self) -> int:
         """Messages being sent, or queued and not waiting for a later retry."""
-        return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.oa_id == self.oa_id,
+        # Grouped by OA rather than filtered: by status the query reads the few unsent rows; with
+        # the OA in the WHERE, SQLite reads every message the OA ever sent.
+        counts = self.session.execute(select(OutboxMessage.oa_id, func.count()).where(
             or_(OutboxMessage.status == "sending",
-                (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))) or 0
+                (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))
+            .group_by(OutboxMessage.oa_id))
+        return next((n for oa, n in counts if oa == self.oa_id), 0)
 
     def sent_to(self, user_id: str, limit: int) -> list[OutboxMessage]:
         """The last `limit` messages written for one user, whatever their outcome, newest first."""
