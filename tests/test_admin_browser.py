@@ -100,10 +100,13 @@ def full_page_screenshot(driver, name: str) -> None:
 
 
 def waiter(driver):
-    """Wait up to 15 s; an element replaced by the next page just means «not yet»."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Wait up to 15 s; an element replaced by the next page just means «not yet». Chromium reports
+    that either as a stale element or, when the page changes while the text is read, as an inspector
+    error («Node with given id does not belong to the document»): both are ignored until the time
+    is up."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+    return WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException, WebDriverException))
 
 
 def log_in(driver, wait, account: str) -> None:
