@@ -156,6 +156,23 @@ def test_a_token_expiry_refreshes_only_that_oas_pair(two):
     assert main_token == "access-1" and own_token == two.second.access_token != "access-7"
 
 
+def test_health_names_the_oa_whose_token_could_not_be_refreshed(two):
+    import time
+    two.second.expire_access_token()
+    two.second.refresh_token = "something-else"  # tổ 7's refresh token is no longer valid
+    assert two.post(zalo.user_text_event(APP_ID, OA2, "resident-b", "xin chào"), OA2_SECRET).status_code == 200
+    deadline = time.time() + 10
+    while requests.get(two.bot.url + "/healthz").json()["status"] != "degraded" and time.time() < deadline:
+        time.sleep(0.1)
+    health = requests.get(two.bot.url + "/healthz").json()
+    assert health["status"] == "degraded" and list(health["zalo_tokens"]) == [OA2]
+    assert "refresh failed" in health["zalo_tokens"][OA2]
+    # The main OA goes on answering (tổ 7's reply waits for a token that works).
+    assert two.post(zalo.user_text_event(APP_ID, OA_ID, "resident-a", "xin chào"), OA_SECRET).status_code == 200
+    assert two.first.wait_for_messages("resident-a", 1, timeout=10)
+    assert two.second.messages_for("resident-b") == []
+
+
 def add_leader(services, zalo_id: str, name: str) -> None:
     with services.store.unit() as uow:
         uow.staff.add(zalo_id, name, "leader")
