@@ -109,6 +109,9 @@ def test_two_worker_processes_share_the_queue_in_per_user_order_without_duplicat
         assert len(claimed_by) == 2, claimed_by  # both processes took events
         with engine.connect() as connection:
             assert connection.execute(text("SELECT max(attempts) FROM events")).scalar() == 1  # each claimed once
+            # Nobody typed in the OA console: no echo of a reply was taken for one (which would
+            # silence the bot for that resident), even when another process sent the reply.
+            assert connection.execute(text("SELECT count(*) FROM staff_replies")).scalar() == 0
         for user, (sent, distinct, arrived) in replies_by_user(engine, standin, users).items():
             assert sent == distinct == arrived >= len(SAYINGS), (user, sent, distinct, arrived)
         for worker in workers:

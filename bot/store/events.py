@@ -27,12 +27,18 @@ def event_values(oa_id: str, dedupe_key: str, event_name: str, user_id: str | No
 
 def _claim_statement():
     """Built once (every worker runs it for every event): pending → processing, unless an earlier
-    event of the same user is still pending or being processed."""
+    event of the same user is still pending or being processed; and, for an oa_send_* echo, unless
+    a message to that user is being sent. Its Zalo id is not recorded yet, so the echo could not be
+    told from a reply typed in the OA console, which would silence the bot for that resident. (In
+    one process the send lanes hold such events back; this holds them back from other processes.)"""
     earlier = aliased(Event)
     unfinished_before = exists().where(earlier.oa_id == Event.oa_id, earlier.user_id == Event.user_id,
                                        earlier.id < Event.id, earlier.status.in_(("pending", "processing")))
+    on_the_wire = exists().where(OutboxMessage.status == "sending", OutboxMessage.oa_id == Event.oa_id,
+                                 OutboxMessage.user_id == Event.user_id)
     return (update(Event).where(Event.id == bindparam("event_id"), Event.status == "pending",
-                                or_(Event.user_id.is_(None), ~unfinished_before))
+                                or_(Event.user_id.is_(None), ~unfinished_before),
+                                or_(~Event.event_name.startswith("oa_send_"), ~on_the_wire))
             .values(status="processing", claimed_at=bindparam("now"), claimed_by=bindparam("worker"),
                     attempts=Event.attempts + 1))
 
