@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests` importable
 
-from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, Delivery,  # noqa: E402
-                           LoadResult, free_port, percentile, post_with_reconnect, prepare_database,
-                           start_standin, wait_for_line, wait_healthy)
+from bench.webhook import (APP_ID, OA_ID, OA_SECRET, BotApp, Children, Delivery, LoadResult,  # noqa: E402
+                           MinimalApp, free_port, percentile, post_with_reconnect, prepare_database,
+                           start_standin)
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 from tests.sample_answers import right_text  # noqa: E402
@@ -136,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procedure", default="tam_tru")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--workers", type=int, default=1, help="bot worker processes (flask worker)")
+    parser.add_argument("--app", choices=("bot", "minimal"), default="bot",
+                        help="minimal: the same crowd against bench/minimal_app.py (one reply per message, "
+                             "echoes stored and ignored), the floor this machine allows")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.update(WEB_CONCURRENCY="2", WEB_THREADS="4")
@@ -146,13 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         port = free_port()
         _standin, standin_port = start_standin(children, "standin", webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
-        env = BotApp(database_url).env(standin_port, port)
-        web, web_log = children.start("bot-web", [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py",
-                                                  "wsgi:app"], env, ROOT)
-        wait_healthy(web, web_log, port)
-        worker, worker_log = children.start("bot-worker", [str(VENV_BIN / "flask"), "--app", "wsgi", "worker"],
-                                            env, ROOT)
-        wait_for_line(worker, worker_log, "Worker running")
+        app = BotApp(database_url, args.workers) if args.app == "bot" else MinimalApp(workdir)
+        app.start(children, standin_port, port=port)
 
         crowd = Crowd(args.residents, lines, args.rate)
         jobs: queue.Queue = queue.Queue()
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in senders:
             jobs.put(None)
         latencies = crowd.latencies
-        print(f"\nEnd-to-end benchmark: {args.residents} residents walking «{args.procedure}» "
+        print(f"\nEnd-to-end benchmark ({args.app}): {args.residents} residents walking «{args.procedure}» "
               f"({len(lines)} messages each), target rate {args.rate:.0f} events/s, database: {backend}")
         print(f"messages sent: {sent} in {elapsed:.1f} s = {sent / elapsed:.1f} events/s "
               f"(plus the bot's echoes coming back)")

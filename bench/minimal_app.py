@@ -1,7 +1,8 @@
 """The baseline for bench/webhook.py: the least a Zalo webhook can do and still be correct.
 
 It verifies the signature, inserts the raw event into SQLite (unique message id), answers 200, and
-sends one reply per new event to the Zalo stand-in from a small thread pool. Run under gunicorn:
+sends one reply per new event to the Zalo stand-in from a small thread pool (none to the echoes of
+its own replies, which bench/e2e.py's stand-in sends back). Run under gunicorn:
 `gunicorn --pythonpath ROOT bench.minimal_app:app`. Settings come from MINIMAL_* variables that
 bench/webhook.py sets (this is a benchmark tool, not part of the bot, so it reads them itself).
 """
@@ -98,10 +99,12 @@ def create_app(env: dict[str, str] | None = None) -> Flask:
         timestamp = str(body.get("timestamp", ""))
         if not verify(state.app_id, raw, timestamp, state.secret, request.headers.get("X-ZEvent-Signature")):
             return {"status": "rejected"}, 401
-        msg_id, user_id = body["message"]["msg_id"], body["sender"]["id"]
+        echo = str(body.get("event_name", "")).startswith("oa_send_")  # its own reply, back from Zalo
+        msg_id, user_id = body["message"]["msg_id"], body["recipient" if echo else "sender"]["id"]
         if not state.store(msg_id, user_id, raw):
             return {"status": "duplicate"}
-        state.reply_later(user_id, msg_id)
+        if not echo:
+            state.reply_later(user_id, msg_id)
         return {"status": "ok"}
 
     @app.get("/healthz")

@@ -408,8 +408,8 @@ class BotApp:
 
     name, tag, replies_per_event = "bot", "b", 2  # every text gets a welcome and the menu
 
-    def __init__(self, database_url: str):
-        self.database_url = database_url
+    def __init__(self, database_url: str, workers: int = 1):
+        self.database_url, self.workers = database_url, workers
 
     def env(self, standin_port: int, port: int) -> dict[str, str]:
         base = f"http://127.0.0.1:{standin_port}"
@@ -419,17 +419,22 @@ class BotApp:
                 "ZALO_REFRESH_TOKEN": REFRESH_TOKEN, "ZALO_API_BASE": base, "ZALO_OAUTH_BASE": base,
                 "SECRET_KEY": "bench-secret-key", "DATA_KEY": SANDBOX_DATA_KEY, "HOST": "127.0.0.1", "PORT": str(port)}
 
-    def start(self, children: Children, standin_port: int) -> tuple[list[subprocess.Popen], int]:
+    def start(self, children: Children, standin_port: int,
+              port: int | None = None) -> tuple[list[subprocess.Popen], int]:
         """Start the web (migrations run in gunicorn's master), then the worker."""
-        port = free_port()
+        port = port or free_port()
         env = self.env(standin_port, port)
         web, web_log = children.start("bot-web", [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py",
                                                   "wsgi:app"], env, ROOT)
         wait_healthy(web, web_log, port)
-        worker, worker_log = children.start("bot-worker", [str(VENV_BIN / "flask"), "--app", "wsgi",
-                                                           "worker"], env, ROOT)
-        wait_for_line(worker, worker_log, "Worker running")
-        return [web, worker], port
+        processes = [web]
+        for number in range(self.workers):  # the first runs the scheduler; the others only work
+            extra = ["--without-scheduler"] if number else []
+            worker, worker_log = children.start(f"bot-worker-{number}", [str(VENV_BIN / "flask"), "--app", "wsgi",
+                                                                         "worker", *extra], env, ROOT)
+            wait_for_line(worker, worker_log, "Worker running")
+            processes.append(worker)
+        return processes, port
 
     def rows(self, sent_ids: set[str]) -> list[tuple[str, str, str]]:
         return bot_rows(self.database_url, sent_ids)
@@ -452,9 +457,10 @@ class MinimalApp:
                 "--threads", str(conf["threads"]), "--timeout", str(conf["timeout"]),
                 "bench.minimal_app:app"]
 
-    def start(self, children: Children, standin_port: int) -> tuple[list[subprocess.Popen], int]:
+    def start(self, children: Children, standin_port: int,
+              port: int | None = None) -> tuple[list[subprocess.Popen], int]:
         init_db(str(self.db_path))
-        port = free_port()
+        port = port or free_port()
         env = {**os.environ, "MINIMAL_DB": str(self.db_path), "MINIMAL_APP_ID": APP_ID,
                "MINIMAL_OA_SECRET_KEY": OA_SECRET, "MINIMAL_ACCESS_TOKEN": ACCESS_TOKEN,
                "MINIMAL_API_BASE": f"http://127.0.0.1:{standin_port}"}
