@@ -43,6 +43,7 @@ def announcements_tick(services, scheduler) -> None:
 def start_scheduler(*all_services) -> BackgroundScheduler:
     """Start the scheduler with every OA's jobs (one set of jobs per OA, ids suffixed by its OA id)."""
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
+    _announcers.clear()  # one scheduler per process: the announcers of an earlier one are gone
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=all_services[0].store.engine, tablename="scheduled_jobs"),
                            alias=ANNOUNCEMENT_STORE)
     for services in all_services:
