@@ -142,7 +142,7 @@ class Worker:
         busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
         started = 0
         with self.store.unit() as uow:
-            _settled, self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)
+            self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)
             heads = uow.events.pending_heads(busy, free)
             claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id, self.id)]
             with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted

@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
+from bot.store.per_oa import count_of_oa
 from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import Event, OutboxMessage, utcnow
 
@@ -105,18 +106,17 @@ class EventRepository:
         self.session.connection().execute(update(Event).where(Event.id == event_id)
                                           .values(status=status, error=error, processed_at=utcnow()))
 
-    def settle_own_echoes(self, after_id: int) -> tuple[int, int]:
+    def settle_own_echoes(self, after_id: int) -> int:
         """Mark done, in one statement, the pending echoes stored after event `after_id` of messages
         this bot sent: they need no processing, and a resident's next message no longer waits
-        behind them. Return (how many, the last event id looked at). An echo that arrived before
-        its message was recorded as sent is settled by the sender (`settle`) or, failing both, by
-        the ordinary processing of events."""
+        behind them. Return the last event id looked at. An echo that arrived before its message
+        was recorded as sent is settled by the sender (`settle`) or, failing both, by the ordinary
+        processing of events."""
         connection = self.session.connection()
         top = connection.scalar(select(func.max(Event.id))) or 0
-        if top <= after_id:
-            return 0, after_id
-        result = connection.execute(SETTLE_ECHOES, {"after": after_id, "top": top, "now": utcnow()})
-        return result.rowcount, top
+        if top > after_id:
+            connection.execute(SETTLE_ECHOES, {"after": after_id, "top": top, "now": utcnow()})
+        return max(top, after_id)
 
     def settle(self, dedupe_keys: list[str]) -> int:
         """Mark done the pending events with these dedupe keys (echoes of messages just sent)."""
@@ -149,10 +149,6 @@ class EventRepository:
             .order_by(Event.id.desc()).limit(limit)))
 
     def count(self, status: str | None = None) -> int:
-        from sqlalchemy import func
-        if not status:
-            return self.session.scalar(select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)) or 0
-        # By status, grouped by OA: the status index reads only those rows (see pending_heads).
-        counts = self.session.execute(select(Event.oa_id, func.count()).where(Event.status == status)
-                                      .group_by(Event.oa_id))
-        return next((n for oa, n in counts if oa == self.oa_id), 0)
+        if status:
+            return count_of_oa(self.session, Event.oa_id, self.oa_id, Event.status == status)
+        return self.session.scalar(select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)) or 0

@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import OutboxMessage, StaffReply, utcnow
+from bot.store.per_oa import count_of_oa
 
 ECHO_WINDOW = timedelta(minutes=10)
 
@@ -170,13 +171,8 @@ class OutboxRepository:
 
     def unsent_now(self) -> int:
         """Messages being sent, or queued and not waiting for a later retry."""
-        # Grouped by OA rather than filtered: by status the query reads the few unsent rows; with
-        # the OA in the WHERE, SQLite reads every message the OA ever sent.
-        counts = self.session.execute(select(OutboxMessage.oa_id, func.count()).where(
-            or_(OutboxMessage.status == "sending",
-                (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))
-            .group_by(OutboxMessage.oa_id))
-        return next((n for oa, n in counts if oa == self.oa_id), 0)
+        return count_of_oa(self.session, OutboxMessage.oa_id, self.oa_id, or_(
+            OutboxMessage.status == "sending", (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))
 
     def sent_to(self, user_id: str, limit: int) -> list[OutboxMessage]:
         """The last `limit` messages written for one user, whatever their outcome, newest first."""
