@@ -48,11 +48,12 @@ def receive(raw: bytes, headers: Mapping[str, str], *, receiver_for: Callable[[s
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _reject(400, "body is not valid JSON")
-    receiver = receiver_for(oa_of(body))
+    oa_id = oa_of(body)
+    receiver = receiver_for(oa_id)
     if receiver is None:
         # Another OA linked to the same Zalo app: its key is not known here, so nothing can be
         # verified or kept. 200, so Zalo does not take the app's webhook for broken.
-        log.warning("webhook event for OA %s, which this deployment does not serve (see EXTRA_OAS)", oa_of(body))
+        log.warning("webhook event for OA %s, which this deployment does not serve (see EXTRA_OAS)", oa_id)
         return Answer(200, {"status": "ignored", "reason": "not an OA served here"})
     timestamp = body.get("timestamp") if isinstance(body, dict) else None
     if timestamp is None:

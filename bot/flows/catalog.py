@@ -87,13 +87,14 @@ def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
 
     `overrides` is one OA's own folder (EXTRA_OAS): any of its neighborhood.yaml, menu.yaml,
     schedule.yaml and procedures/*.yaml replaces the shared file of the same name."""
-    def pick(name: str) -> Path:
-        own = overrides / name if overrides is not None else None
-        return own if own is not None and own.is_file() else config_dir / name
+    def own(name: str) -> Path | None:
+        path = overrides / name if overrides is not None else None
+        return path if path is not None and path.exists() else None
 
-    own_procedures = overrides / "procedures" if overrides is not None else None
-    procedures = load_procedures(config_dir / "procedures",
-                                 own_procedures if own_procedures is not None and own_procedures.is_dir() else None)
+    def pick(name: str) -> Path:
+        return own(name) or config_dir / name
+
+    procedures = load_procedures(config_dir / "procedures", own("procedures"))
     hood_path = pick("neighborhood.yaml")
     hood = _read(hood_path)
     missing = [k for k in ("name", "community_house", "hours", "phone") if not hood.get(k)]
