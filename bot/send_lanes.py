@@ -15,26 +15,22 @@ log = logging.getLogger(__name__)
 
 
 class SendLanes:
-    def __init__(self, send_in_order: Callable[[list[int]], None], threads: int,
-                 on_drained: Callable[[], None] = lambda: None):
-        """`send_in_order(ids)` sends outbox rows of one recipient, in the order given;
-        `on_drained()` is called each time a recipient's lane empties."""
-        self._send = send_in_order
+    def __init__(self, threads: int, on_drained: Callable[[], None] = lambda: None):
+        """`on_drained()` is called each time a recipient's lane empties."""
         self._on_drained = on_drained
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="send")
-        self._waiting: dict[str, deque[list[int]]] = {}
+        self._waiting: dict[str, deque[Callable[[], None]]] = {}
         self._lock = threading.Lock()
 
-    def submit(self, recipient: str, ids: list[int]) -> None:
-        """Queue a batch for `recipient`; it goes after every batch queued for them before."""
-        if not ids:
-            return
+    def submit(self, recipient: str, send: Callable[[], None]) -> None:
+        """Queue `send()` (which sends one batch of outbox rows to `recipient`); it runs after
+        every batch queued for them before."""
         with self._lock:
             lane = self._waiting.get(recipient)
             if lane is not None:
-                lane.append(ids)
+                lane.append(send)
                 return
-            self._waiting[recipient] = deque([ids])
+            self._waiting[recipient] = deque([send])
         self._pool.submit(self._drain, recipient)
 
     def busy(self) -> bool:
@@ -63,11 +59,11 @@ class SendLanes:
                 if not lane:
                     del self._waiting[recipient]
                     break
-                ids = lane[0]
+                send = lane[0]
             try:
-                self._send(ids)
-            except Exception:  # noqa: BLE001 - rows stay queued; the sweeper sends them after the hold
-                log.exception("sending %s outbox messages failed", len(ids))
+                send()
+            except Exception:  # noqa: BLE001 - rows stay queued (or claimed, till the orphan check)
+                log.exception("sending outbox messages to one recipient failed")
             with self._lock:
                 lane.popleft()
         self._on_drained()

@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import groups
 from bot.events import echo_keys
 from bot.process import new_worker_id
-from bot.replies import Choices, Image, RequestInfo, Text, from_payload
+from bot.replies import Choices, Image, RequestInfo, Text, from_payload, to_payload
 from bot.store import Store
 from bot.zalo.errors import UserUnreachable, ZaloError
 
@@ -22,6 +23,22 @@ MAX_BACKOFF = timedelta(minutes=5)
 def backoff(attempts: int) -> timedelta:
     """Wait 2, 4, 8… seconds between tries, at most five minutes."""
     return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row this worker holds for sending, as written: enough to send it and record the
+    outcome without reading it back."""
+    id: int
+    kind: str
+    payload: dict
+    user_id: str | None
+    group_id: str | None
+    attempts: int
+
+    @classmethod
+    def of(cls, row) -> "Claimed":
+        return cls(row.id, row.kind, json.loads(row.payload), row.user_id, row.group_id, row.attempts)
 
 
 class OutboxSender:
@@ -39,6 +56,34 @@ class OutboxSender:
         with self._in_flight_lock:
             (self._in_flight.update if held else self._in_flight.difference_update)(ids)
 
+    def let_go(self, ids: list[int]) -> None:
+        """Forget rows claimed in a transaction that did not commit."""
+        self._holding(ids, False)
+
+    def write_claimed(self, uow, user_id: str | None, replies: list, event_id: int | None) -> list[Claimed]:
+        """Write replies to one user already claimed by this worker, and return them to send
+        (`send_claimed`) once the transaction commits: no separate claim. When an older message to
+        the user is still unsent, it must go first: they are written queued, due now, for the
+        sweeper, and nothing is returned."""
+        if not user_id or uow.outbox.has_unsent_to(user_id):
+            for reply in replies:
+                uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id)
+            return []
+        claimed = []
+        for reply in replies:
+            payload = to_payload(reply)
+            row = uow.outbox.add(reply.kind, payload, user_id=user_id, event_id=event_id, claimed_by=self.worker_id)
+            claimed.append(Claimed(row.id, reply.kind, payload, user_id, None, row.attempts))
+        self._holding([row.id for row in claimed], True)  # before the commit: see Worker.requeue_orphans
+        return claimed
+
+    def send_claimed(self, rows: list[Claimed]) -> None:
+        """Send rows this worker claimed (all to one recipient, in order) and record the outcomes."""
+        try:
+            self._send_claimed(rows)
+        finally:
+            self._holding([row.id for row in rows], False)
+
     def send_ids(self, ids: list[int]) -> None:
         """Send these rows, each recipient's in order; after a retryable failure leave that recipient's
         rest to the sweeper, after 'unreachable' fail that recipient's rest unsent."""
@@ -53,18 +98,14 @@ class OutboxSender:
 
         Two short transactions for the whole batch (claim, then record every outcome), not two per
         message: on SQLite each write waits for the one lock the webhook needs too."""
-        rows = self._claim_in_order(ids)
-        try:
-            self._send_claimed(rows)
-        finally:
-            self._holding([row.id for row in rows], False)
+        self.send_claimed(self._claim_in_order(ids))
 
-    def _send_claimed(self, rows: list) -> None:
+    def _send_claimed(self, rows: list[Claimed]) -> None:
         sent: list[tuple[int, list[str]]] = []
         failure = None
         for row in rows:
             try:
-                sent.append((row.id, self._deliver(row.kind, json.loads(row.payload), row.user_id, row.group_id)))
+                sent.append((row.id, self._deliver(row.kind, row.payload, row.user_id, row.group_id)))
             except ZaloError as exc:
                 failure = (row, exc)
                 break
@@ -82,7 +123,7 @@ class OutboxSender:
                     uow.outbox.requeue(rest)
             uow.commit()
 
-    def _claim_in_order(self, ids: list[int]) -> list:
+    def _claim_in_order(self, ids: list[int]) -> list[Claimed]:
         """Claim the batch, or hand it to the sweeper when an older message to the same recipient
         is still unsent (it must go first)."""
         if not ids:
@@ -94,7 +135,7 @@ class OutboxSender:
                 uow.commit()
                 return []
             claimed = [message_id for message_id in ids if uow.outbox.claim(message_id, self.worker_id)]
-            rows = [uow.outbox.get(message_id) for message_id in claimed]
+            rows = [Claimed.of(uow.outbox.get(message_id)) for message_id in claimed]
             self._holding(claimed, True)
             try:
                 uow.commit()
@@ -128,10 +169,10 @@ class OutboxSender:
             if not uow.outbox.claim(message_id, self.worker_id):
                 uow.commit()
                 return "skipped"
-            row = uow.outbox.get(message_id)
+            row = Claimed.of(uow.outbox.get(message_id))
             uow.commit()
         try:
-            zalo_ids = self._deliver(row.kind, json.loads(row.payload), row.user_id, row.group_id)
+            zalo_ids = self._deliver(row.kind, row.payload, row.user_id, row.group_id)
         except ZaloError as exc:
             with self.store.unit() as uow:
                 outcome = self._record_failure(uow, row, exc)

@@ -8,6 +8,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import Callable
 
 from bot import process
@@ -56,7 +57,7 @@ class Worker:
         self._in_flight: set[int] = set()  # events claimed by this worker and not yet let go
         self._busy_lock = threading.Lock()
         self._wake = threading.Event()
-        self._lanes = SendLanes(sender.send_in_order, send_threads, on_drained=self._wake.set)
+        self._lanes = SendLanes(send_threads, on_drained=self._wake.set)
         self._stop = threading.Event()
         self._loops: list[threading.Thread] = []
 
@@ -171,18 +172,28 @@ class Worker:
                 uow.commit()
                 return
             status, replies = self.handle(uow, event_id, event)
-            batches: dict[str, list[int]] = {}
+            batches: dict[str | None, list] = {}
             for reply in replies:
-                recipient = reply.user_id if isinstance(reply, To) else event.user_id
-                batches.setdefault(recipient or "", []).append(queue_reply(uow, reply, event.user_id, event_id))
+                if isinstance(reply, To):
+                    batches.setdefault(reply.user_id, []).append(reply.reply)
+                else:
+                    batches.setdefault(event.user_id, []).append(reply)
+            claimed = {user_id: self.sender.write_claimed(uow, user_id, batch, event_id)
+                       for user_id, batch in batches.items()}
             uow.events.finish(event_id, status)
-            uow.commit()
-        for recipient, ids in batches.items():
-            self._lanes.submit(recipient, ids)
+            try:
+                uow.commit()
+            except Exception:
+                self.sender.let_go([row.id for rows in claimed.values() for row in rows])
+                raise
+        for user_id, rows in claimed.items():
+            if rows:
+                self._lanes.submit(user_id, partial(self.sender.send_claimed, rows))
 
     def send_soon(self, recipient: str, ids: list[int]) -> None:
         """Send these outbox rows of one recipient after what is already on its way to them."""
-        self._lanes.submit(recipient, ids)
+        if ids:
+            self._lanes.submit(recipient, partial(self.sender.send_in_order, ids))
 
     def sends_waiting(self) -> int:
         return self._lanes.waiting()

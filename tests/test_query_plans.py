@@ -25,6 +25,7 @@ def per_event_work(uow) -> None:
     uow.staff.role_of("resident-a")
     uow.notices.take("resident-a")
     uow.conversations.get("resident-a")
+    uow.outbox.has_unsent_to("resident-a")
     uow.outbox.add("text", {"text": "Chào bác"}, user_id="resident-a")
     uow.outbox.has_earlier_queued(1, "resident-a", None)
     uow.outbox.claim(1, "worker-1")

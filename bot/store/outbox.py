@@ -45,11 +45,16 @@ class OutboxRepository:
 
     def add(self, kind: str, payload: dict, user_id: str | None = None,
             group_id: str | None = None, event_id: int | None = None,
-            hold: timedelta = timedelta(0)) -> OutboxMessage:
-        """Queue a message; `hold` keeps the sweeper off it while its writer sends it itself."""
+            hold: timedelta = timedelta(0), claimed_by: str | None = None) -> OutboxMessage:
+        """Queue a message; `hold` keeps the sweeper off it while its writer sends it itself. With
+        `claimed_by` it is written already claimed by that worker (status 'sending', its first
+        attempt counted), as `claim` would leave it."""
+        now = utcnow()
         row = OutboxMessage(oa_id=self.oa_id, user_id=user_id, group_id=group_id, event_id=event_id,
-                            kind=kind, payload=json.dumps(payload, ensure_ascii=False), status="queued",
-                            attempts=0, next_attempt_at=utcnow() + hold, created_at=utcnow())
+                            kind=kind, payload=json.dumps(payload, ensure_ascii=False),
+                            status="sending" if claimed_by else "queued", claimed_by=claimed_by,
+                            attempts=1 if claimed_by else 0, next_attempt_at=now if claimed_by else now + hold,
+                            created_at=now)
         self.session.add(row)
         self.session.flush()
         return row
@@ -89,6 +94,12 @@ class OutboxRepository:
         recipient = (OutboxMessage.user_id == user_id) if user_id else (OutboxMessage.group_id == group_id)
         return self.session.connection().scalar(select(OutboxMessage.id).where(
             OutboxMessage.oa_id == self.oa_id, recipient, OutboxMessage.id < message_id,
+            OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
+
+    def has_unsent_to(self, user_id: str) -> bool:
+        """True when a message to this user is still queued or being sent (a new one goes after it)."""
+        return self.session.connection().scalar(select(OutboxMessage.id).where(
+            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id,
             OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
 
     def release_hold(self, ids: list[int]) -> None:
