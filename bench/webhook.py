@@ -154,8 +154,8 @@ def machine_cpu_seconds() -> float:
     return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7)) / CLOCK_TICK
 
 
-def tree_cpu_seconds() -> float:
-    """CPU time used so far by this process and every live descendant (the apps, the stand-ins)."""
+def _process_table() -> tuple[dict[int, int], dict[int, float]]:
+    """(parent of each pid, CPU seconds each has used) for every live process."""
     parents, used = {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -166,12 +166,24 @@ def tree_cpu_seconds() -> float:
                 continue  # the process ended meanwhile
             parents[int(entry)] = int(fields[1])
             used[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICK
-    total, todo = 0.0, [os.getpid()]
+    return parents, used
+
+
+def tree_cpu_seconds(root: int | None = None, table=None) -> float:
+    """CPU time used so far by a process (default: this one) and every live descendant."""
+    parents, used = table or _process_table()
+    total, todo = 0.0, [os.getpid() if root is None else root]
     while todo:
         pid = todo.pop()
         total += used.get(pid, 0.0)
         todo += [child for child, parent in parents.items() if parent == pid]
     return total
+
+
+def cpu_by_role(roles: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each role's processes and their descendants (one reading of /proc)."""
+    table = _process_table()
+    return {role: sum(tree_cpu_seconds(pid, table) for pid in pids) for role, pids in roles.items()}
 
 
 def cpu_snapshot() -> tuple[float, float]:
