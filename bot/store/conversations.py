@@ -9,14 +9,23 @@ from sqlalchemy.orm import Session
 from bot.store.models import Conversation, utcnow
 
 
+_UNREAD = object()
+
+
 class ConversationRepository:
     def __init__(self, session: Session, oa_id: str):
         self.session = session
         self.oa_id = oa_id
+        # One event reads and writes the user's state several times: read the row once per unit.
+        # A row deleted meanwhile (erasure) leaves the session, and is then read again.
+        self._rows: dict[str, Conversation | None] = {}
 
     def _row(self, user_id: str) -> Conversation | None:
-        return self.session.scalar(select(Conversation).where(
-            Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))
+        row = self._rows.get(user_id, _UNREAD)
+        if row is _UNREAD or (row is not None and row not in self.session):
+            row = self._rows[user_id] = self.session.scalar(select(Conversation).where(
+                Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))
+        return row
 
     def get(self, user_id: str) -> dict | None:
         row = self._row(user_id)
@@ -25,11 +34,12 @@ class ConversationRepository:
     def save(self, user_id: str, state: dict) -> None:
         row = self._row(user_id)
         if row is None:
-            row = Conversation(oa_id=self.oa_id, user_id=user_id)
+            row = self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id)
             self.session.add(row)
         row.state = json.dumps(state, ensure_ascii=False)
         row.updated_at = utcnow()
 
     def forget(self, user_id: str) -> None:
+        self._rows.pop(user_id, None)
         self.session.execute(delete(Conversation).where(
             Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))
