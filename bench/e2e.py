@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests
 
 from bench.webhook import (APP_ID, OA_ID, OA_SECRET, BotApp, Children, Delivery, LoadResult,  # noqa: E402
                            MinimalApp, cpu_by_role, free_port, percentile, post_with_reconnect,
-                           prepare_database, start_standin)
+                           prepare_database, servers_named, start_standin)
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 from tests.sample_answers import right_text  # noqa: E402
@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         processes, _port = app.start(children, standin_port, port=port)
         roles = {"web": [processes[0].pid], "worker": [proc.pid for proc in processes[1:]],
                  "stand-in": [standin.pid]}
+        if backend == "postgresql":  # its server shares the machine too
+            roles["database"] = servers_named("postgres")
 
         crowd = Crowd(args.residents, lines, args.rate)
         jobs: queue.Queue = queue.Queue()

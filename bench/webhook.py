@@ -180,6 +180,20 @@ def tree_cpu_seconds(root: int | None = None, table=None) -> float:
     return total
 
 
+def servers_named(name: str) -> list[int]:
+    """The topmost processes whose command name is `name` (e.g. PostgreSQL's postmaster, not ours:
+    counting from it down takes in every backend)."""
+    named = set()
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and open(f"/proc/{entry}/comm").read().strip() == name:
+                named.add(int(entry))
+        except OSError:
+            continue
+    parents, _used = _process_table()
+    return sorted(pid for pid in named if parents.get(pid) not in named)
+
+
 def cpu_by_role(roles: dict[str, list[int]]) -> dict[str, float]:
     """CPU seconds used so far by each role's processes and their descendants (one reading of /proc)."""
     table = _process_table()
