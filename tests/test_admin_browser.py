@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import tempfile
 import time
 from datetime import datetime
@@ -19,11 +18,9 @@ from bot import texts
 from bot.admin import texts as t
 from bot.duty import local
 from bot.store.models import utcnow
-from tests.conftest import OA_SECRET, make_settings, start_bot
+from tests.conftest import OA_SECRET, chromium, make_settings, start_bot
 from tests.test_admin import PASSWORD, add_request, add_staff
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 # The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 SCREENSHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
                if os.environ.get("UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "bot-screenshots")
@@ -33,25 +30,9 @@ ATTACK = "<script>alert(1)</script>"
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium chromium-driver)")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="admin-chromium-")
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--lang=vi", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium("--lang=vi") as driver:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        yield driver
 
 
 @pytest.fixture

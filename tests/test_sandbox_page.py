@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,10 +15,8 @@ from bot import texts
 from bot import create_app
 from bot.signature import verify
 from bot.store import upgrade_schema
-from tests.conftest import APP_ID, OA_ID, OA_SECRET, make_settings, start_bot
+from tests.conftest import APP_ID, OA_ID, OA_SECRET, chromium, make_settings, start_bot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 # The README's screenshot is refreshed with UPDATE_SCREENSHOTS=1; otherwise it goes to a temporary folder.
 SCREENSHOT = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
               if os.environ.get("UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "bot-screenshots") / "sandbox.png"
@@ -124,26 +121,8 @@ def test_page_has_banner_and_strict_content_security_policy(client):
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing "
-                        "(apt-get install chromium chromium-driver)")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="sandbox-chromium-")
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1000,1000",
-                 f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium("--window-size=1000,1000") as driver:
+        yield driver
 
 
 @pytest.fixture
