@@ -3,7 +3,7 @@
 the webhook. It measures, for every message a resident sends, the time until the bot's first reply
 reaches the stand-in, at a steady arrival rate.
 
-Run: .venv/bin/python bench/e2e.py [--residents 500] [--rate 200] [--procedure tam_tru]
+Run: .venv/bin/python bench/e2e.py [--residents 500] [--rate 200] [--procedure tam_tru] [--zalo-latency-ms 0]
                                    [--database-url postgresql+psycopg://…]
 Each resident sends its next message a think time after the previous reply (on average
 residents / rate seconds, so the whole crowd sends `rate` events per second). Target: p99 < 300 ms at
@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--workers", type=int, default=1, help="bot worker processes (flask worker)")
+    parser.add_argument("--zalo-latency-ms", type=float, default=0.0,
+                        help="the stand-in answers every API call after this long, as the real API does "
+                             "(the reply counts as arrived when the call is answered)")
     parser.add_argument("--app", choices=("bot", "minimal"), default="bot",
                         help="minimal: the same crowd against bench/minimal_app.py (one reply per message, "
                              "echoes stored and ignored), the floor this machine allows")
@@ -155,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = script(args.procedure)
     try:
         port = free_port()
-        standin, standin_port = start_standin(children, "standin", webhook_url=f"http://127.0.0.1:{port}/zalo/webhook")
+        standin, standin_port = start_standin(children, "standin", webhook_url=f"http://127.0.0.1:{port}/zalo/webhook",
+                                              delay_ms=args.zalo_latency_ms)
         app = BotApp(database_url, args.workers) if args.app == "bot" else MinimalApp(workdir)
         processes, _port = app.start(children, standin_port, port=port)
         roles = {"web": [processes[0].pid], "worker": [proc.pid for proc in processes[1:]],
@@ -187,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             jobs.put(None)
         latencies = crowd.latencies
         print(f"\nEnd-to-end benchmark ({args.app}): {args.residents} residents walking «{args.procedure}» "
-              f"({len(lines)} messages each), target rate {args.rate:.0f} events/s, database: {backend}")
+              f"({len(lines)} messages each), target rate {args.rate:.0f} events/s, database: {backend}, "
+              f"Zalo latency {args.zalo_latency_ms:.0f} ms")
         print(f"messages sent: {sent} in {elapsed:.1f} s = {sent / elapsed:.1f} events/s "
               f"(plus the bot's echoes coming back)")
         print(f"answered: {len(latencies)}, unanswered after {REPLY_TIMEOUT:.0f} s: {crowd.unanswered}, "

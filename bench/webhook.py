@@ -130,11 +130,13 @@ def wait_healthy(proc: subprocess.Popen, log: Path, port: int, timeout: float = 
     raise RuntimeError(f"{log.stem} never became healthy; last log lines:\n{tail(log)}")
 
 
-def start_standin(children: Children, name: str, webhook_url: str | None = None) -> tuple[subprocess.Popen, int]:
-    """Start a fresh stand-in process (sending Zalo's echoes to `webhook_url` if given); return it and its port."""
+def start_standin(children: Children, name: str, webhook_url: str | None = None,
+                  delay_ms: float = 0.0) -> tuple[subprocess.Popen, int]:
+    """Start a fresh stand-in process (sending Zalo's echoes to `webhook_url` if given, answering
+    every call after `delay_ms`); return it and its port."""
     args = [str(VENV_BIN / "python"), "-m", "bench.standin_server", "--port", "0", "--app-id", APP_ID,
             "--app-secret", APP_SECRET, "--oa-id", OA_ID, "--access-token", ACCESS_TOKEN,
-            "--refresh-token", REFRESH_TOKEN]
+            "--refresh-token", REFRESH_TOKEN, "--delay-ms", str(delay_ms)]
     if webhook_url:
         args += ["--webhook-url", webhook_url, "--oa-secret-key", OA_SECRET]
     proc, log = children.start(name, args, dict(os.environ), ROOT)
