@@ -70,7 +70,7 @@ class Settings:
     port: int = 8080
     standin_port: int = 8081
     worker_threads: int = 1
-    sender_threads: int = 8
+    sender_threads: int = 32
     worker_nice: int = 5
     worker_poll_seconds: float = 0.05
     worker_lease_seconds: float = 30.0
@@ -203,7 +203,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         port=int(get("PORT", "8080")),
         standin_port=int(get("SANDBOX_STANDIN_PORT", "8081")),
         worker_threads=int(get("WORKER_THREADS", default_threads)),
-        sender_threads=int(get("SENDER_THREADS", "8")),
+        sender_threads=int(get("SENDER_THREADS", "32")),
         worker_nice=int(get("WORKER_NICE", "5")),
         worker_poll_seconds=float(get("WORKER_POLL_SECONDS", "0.05")),
         worker_lease_seconds=float(_positive(get("WORKER_LEASE_SECONDS", "30"), "WORKER_LEASE_SECONDS")),
