@@ -81,6 +81,7 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
     oauth = ZaloOAuth(settings.oauth_base, settings.app_id, settings.app_secret, settings.zalo_timeout_seconds)
     tokens = TokenManager(store, oauth, settings.access_token, settings.refresh_token)
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,
+                        connections=settings.sender_threads + 4,  # the lanes, and the scheduler's calls
                         buttons=settings.zalo_buttons)
     return Services(settings=settings, store=store, tokens=tokens, client=client,
                     sender=OutboxSender(store, client), runtime=runtime)

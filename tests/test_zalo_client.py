@@ -1,5 +1,9 @@
 """The Zalo client against mocked HTTP (any unregistered URL fails): error mapping, retries, tokens."""
+import json
+import threading
+import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -186,3 +190,56 @@ def test_unregistered_url_fails_the_test(store):
         with pytest.raises(TransientError):
             client.send_text("U1", "hi")
         assert len(rsps.calls) == 1
+
+
+class _KeepAliveAPI(BaseHTTPRequestHandler):
+    """Answers every POST with Zalo's success body after 20 ms (so every lane has a call in flight at
+    once, as against the real API), over kept-alive connections, noting each new one."""
+    protocol_version = "HTTP/1.1"
+    connections: set = set()
+
+    def setup(self):
+        super().setup()
+        type(self).connections.add(self.client_address)
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(0.02)
+        body = json.dumps(OK).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.mark.parametrize("lanes", [16, 36])
+def test_every_send_lane_keeps_its_connection_to_the_api(store, lanes):
+    """Lanes sending in bursts (a busy minute, a pause, the next) reuse their connections instead of
+    opening new ones for each burst (against the real API each new one is one more TLS handshake)."""
+    _KeepAliveAPI.connections = set()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        oauth = ZaloOAuth(OAUTH, "app1", "appsecret", timeout=2)
+        client = ZaloClient(f"http://127.0.0.1:{server.server_port}", TokenManager(store, oauth, "tok-1", "ref-1"),
+                            timeout=5, connections=lanes)
+        start = threading.Barrier(lanes)
+
+        def lane(n):
+            for _ in range(3):  # three bursts: every lane's connection back in the pool before the next
+                start.wait()
+                assert client.send_text(f"user-{n}", "Chào bác") == ["abc123"]
+
+        threads = [threading.Thread(target=lane, args=(n,)) for n in range(lanes)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(_KeepAliveAPI.connections) <= lanes  # three calls a lane, yet at most one connection each

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from bot.zalo import messages
 from bot.zalo.errors import (BUTTONS_REJECTED_CODES, BadRequest, RefreshFailed, TokenError, TransientError,
@@ -68,11 +69,18 @@ class ZaloClient:
     """OA API calls with token refresh, retries with backoff and typed errors."""
 
     def __init__(self, api_base: str, tokens, timeout: float = 10.0, http: requests.Session | None = None,
-                 retries: int = 2, backoff: float = 0.2, buttons: bool = True):
+                 retries: int = 2, backoff: float = 0.2, buttons: bool = True, connections: int = 10):
+        """`connections`: kept-alive connections to the API, one per thread calling it at once (the
+        send lanes): past that, a call opens and drops a connection (one more TLS handshake each)."""
         self.api_base = api_base.rstrip("/")
         self.tokens = tokens
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self.http = http or requests.Session()
+        if http is None:
+            http = requests.Session()
+            adapter = HTTPAdapter(pool_maxsize=max(connections, 1))
+            http.mount("https://", adapter)
+            http.mount("http://", adapter)
+        self.http = http
         self.buttons = buttons
 
     # -- messages -------------------------------------------------------------------------------
