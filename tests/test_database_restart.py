@@ -18,7 +18,7 @@ from bot.sandbox import events as zalo
 from tests.conftest import APP_ID, OA_ID, OA_SECRET, POSTGRES_URL, REQUIRE_POSTGRES, make_settings, start_bot
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "pg-test-server"
-PORT = "55433"
+PORT = "25433"
 
 
 def server(*args: str) -> str:
