@@ -130,7 +130,7 @@ class OutboxSender:
             return []
         with self.store.unit() as uow:
             recipient = uow.outbox.recipient_of(ids[0])
-            if recipient is None or uow.outbox.has_earlier_queued(ids[0], *recipient):
+            if recipient is None or uow.outbox.has_unsent_to(*recipient, before=ids[0]):
                 uow.outbox.release_hold(ids)
                 uow.commit()
                 return []

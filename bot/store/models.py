@@ -82,6 +82,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_zalo_id", "oa_id", "zalo_message_id"),
         Index("ix_outbox_user", "oa_id", "user_id", "id"),
+        Index("ix_outbox_group", "oa_id", "group_id", "id"),  # a group's earlier messages (send in order)
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

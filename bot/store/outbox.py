@@ -89,18 +89,15 @@ class OutboxRepository:
                                    .where(OutboxMessage.id == message_id)).first()
         return (row.user_id, row.group_id) if row is not None else None
 
-    def has_earlier_queued(self, message_id: int, user_id: str | None, group_id: str | None) -> bool:
-        """True when an older message to the same recipient is still unsent (it must go first)."""
+    def has_unsent_to(self, user_id: str | None, group_id: str | None = None, before: int | None = None) -> bool:
+        """True when a message to this user (or, with no user, this group), older than message
+        `before` if given, is still queued or being sent: a newer one must go after it."""
         recipient = (OutboxMessage.user_id == user_id) if user_id else (OutboxMessage.group_id == group_id)
-        return self.session.connection().scalar(select(OutboxMessage.id).where(
-            OutboxMessage.oa_id == self.oa_id, recipient, OutboxMessage.id < message_id,
-            OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
-
-    def has_unsent_to(self, user_id: str) -> bool:
-        """True when a message to this user is still queued or being sent (a new one goes after it)."""
-        return self.session.connection().scalar(select(OutboxMessage.id).where(
-            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id,
-            OutboxMessage.status.in_(("queued", "sending"))).limit(1)) is not None
+        query = select(OutboxMessage.id).where(OutboxMessage.oa_id == self.oa_id, recipient,
+                                               OutboxMessage.status.in_(("queued", "sending")))
+        if before is not None:
+            query = query.where(OutboxMessage.id < before)
+        return self.session.connection().scalar(query.limit(1)) is not None
 
     def release_hold(self, ids: list[int]) -> None:
         """Hand these messages to the sweeper now (their writer will not send them itself)."""
