@@ -134,7 +134,7 @@ class OutboxSender:
                 uow.outbox.release_hold(ids)
                 uow.commit()
                 return []
-            claimed = [message_id for message_id in ids if uow.outbox.claim(message_id, self.worker_id)]
+            claimed = [message_id for message_id in ids if uow.outbox.claim(message_id, self.worker_id, ids)]
             rows = [Claimed.of(uow.outbox.get(message_id)) for message_id in claimed]
             self._holding(claimed, True)
             try:

@@ -206,6 +206,32 @@ def test_claims_of_a_worker_on_another_host_return_when_its_lease_runs_out(datab
     store.dispose()
 
 
+def test_a_reply_waiting_in_the_workers_own_send_lane_is_not_overtaken(database_url):
+    """A worker writes a resident's replies already claimed and sends them from a lane, maybe a while
+    later; a newer reply to the same resident, queued meanwhile (by another worker), must wait for
+    them, even when this worker's own sweeper is the one that finds it (seen in a kill test: the
+    resident got the later answer first). Only messages claimed together in one batch go as one."""
+    from bot.store import Store, make_engine, upgrade_schema
+    from config.settings import SANDBOX_DATA_KEY
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
+    with store.unit() as uow:
+        waiting = uow.outbox.add("text", {"text": "Bước 2"}, user_id="u1", claimed_by="worker-a").id
+        newer = uow.outbox.add("text", {"text": "Bước 3"}, user_id="u1").id
+        batch = [uow.outbox.add("text", {"text": f"Tin {n}"}, user_id="u2").id for n in (1, 2)]
+        uow.commit()
+    with store.unit() as uow:
+        assert not uow.outbox.claim(newer, "worker-a")  # its own lane still holds the older one
+        assert not uow.outbox.claim(newer, "worker-b")
+        assert [uow.outbox.claim(i, "worker-a", batch) for i in batch] == [True, True]
+        uow.outbox.mark_sent(waiting, "zalo-1")
+        assert uow.outbox.claim(newer, "worker-a")
+        uow.commit()
+    store.dispose()
+
+
 def test_workers_in_containers_sharing_a_host_name_are_not_one_machine(monkeypatch):
     """Two containers with host networking share the host name but not their process ids: a worker
     must not take the other's live process for gone (and requeue its claims)."""

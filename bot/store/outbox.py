@@ -15,15 +15,19 @@ ECHO_WINDOW = timedelta(minutes=10)
 
 def _claim_statement():
     """Built once (run for every message sent): queued → sending, unless an earlier message to the
-    same recipient is queued, or being sent by another worker.
+    same recipient is queued, or being sent, other than those of the batch being claimed with it.
+
+    The batch (`batch`: ids claimed together, in order, by one send lane) is the only exception: an
+    earlier message being sent by this very worker may still wait in one of its send lanes, so the
+    sweeper must not overtake it either.
 
     A user's earlier messages and a group's are looked up apart, each by equality on its own
-    columns, so the index on (oa_id, user_id, id) finds them: one subquery with an OR between the
-    two would scan every message the OA ever sent, and the outbox keeps two years of them."""
+    columns, so the indexes on (oa_id, user_id, id) and (oa_id, group_id, id) find them: one
+    subquery with an OR between the two would scan every message the OA ever sent, and the outbox
+    keeps two years of them."""
     earlier = aliased(OutboxMessage)
     in_the_way = or_(earlier.status == "queued",
-                     and_(earlier.status == "sending",
-                          or_(earlier.claimed_by.is_(None), earlier.claimed_by != bindparam("worker"))))
+                     and_(earlier.status == "sending", earlier.id.not_in(bindparam("batch", expanding=True))))
     before = and_(earlier.oa_id == OutboxMessage.oa_id, earlier.id < OutboxMessage.id, in_the_way)
     user_blocked = and_(OutboxMessage.user_id.is_not(None),
                         exists().where(earlier.user_id == OutboxMessage.user_id, before))
@@ -118,11 +122,13 @@ class OutboxRepository:
         return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.id.in_(ids), OutboxMessage.status == "queued", OutboxMessage.attempts > 0)) or 0
 
-    def claim(self, message_id: int, by: str) -> bool:
+    def claim(self, message_id: int, by: str, batch: list[int] | tuple[int, ...] = ()) -> bool:
         """Take a queued message for sending by worker `by`; False if someone else has it, or if an
-        earlier message to the same recipient is still queued or being sent by another worker (each
-        recipient's messages leave in order, even with several worker processes)."""
-        result = self.session.connection().execute(CLAIM, {"message_id": message_id, "worker": by, "now": utcnow()})
+        earlier message to the same recipient is still queued or being sent (each recipient's
+        messages leave in order, even with several worker processes), unless it is one of `batch`,
+        the ids this claim belongs with (claimed in order in the same transaction)."""
+        result = self.session.connection().execute(CLAIM, {"message_id": message_id, "worker": by, "now": utcnow(),
+                                                           "batch": list(batch)})
         return result.rowcount == 1
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
