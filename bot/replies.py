@@ -43,6 +43,13 @@ class To:
 
     user_id: str
     reply: Reply
+
+
+def addressed(reply, sender_id: str | None) -> tuple[str | None, Reply]:
+    """(who gets it, the reply itself): a To names its user; any other reply goes to the sender."""
+    return (reply.user_id, reply.reply) if isinstance(reply, To) else (sender_id, reply)
+
+
 KINDS = {"text": Text, "choices": Choices, "image": Image, "request_info": RequestInfo}
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 from bot import process
 from bot.events import MalformedEvent, parse_event
-from bot.replies import To, to_payload
+from bot.replies import addressed, to_payload
 from bot.send_lanes import SendLanes
 from bot.sender import OutboxSender
 from bot.store import Store
@@ -21,7 +21,8 @@ from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
-# The processing thread sends its own replies at once; the sweeper only takes them after this.
+# Replies queued by a caller that sends them itself soon (the announcer, scheduled jobs): the sweeper
+# only takes them after this. (The processing threads write theirs already claimed.)
 SEND_GRACE = timedelta(seconds=30)
 # A claim this worker holds without working on it, this long after it was made, was orphaned by a
 # database error while recording the outcome.
@@ -37,8 +38,7 @@ def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
 
     `hold` keeps the sweeper off it while the caller sends it itself; web processes pass 0 and
     leave the sending to the worker's sweeper."""
-    user_id = reply.user_id if isinstance(reply, To) else sender_id
-    reply = reply.reply if isinstance(reply, To) else reply
+    user_id, reply = addressed(reply, sender_id)
     return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold).id
 
 
@@ -178,10 +178,8 @@ class Worker:
             status, replies = self.handle(uow, event_id, event)
             batches: dict[str | None, list] = {}
             for reply in replies:
-                if isinstance(reply, To):
-                    batches.setdefault(reply.user_id, []).append(reply.reply)
-                else:
-                    batches.setdefault(event.user_id, []).append(reply)
+                user_id, reply = addressed(reply, event.user_id)
+                batches.setdefault(user_id, []).append(reply)
             claimed = {user_id: self.sender.write_claimed(uow, user_id, batch, event_id)
                        for user_id, batch in batches.items()}
             uow.events.finish(event_id, status)
