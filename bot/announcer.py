@@ -148,7 +148,7 @@ class Announcer:
                 if delivery.recipient.startswith(GROUP_PREFIX):
                     group_id = delivery.recipient[len(GROUP_PREFIX):]
                     ids = [uow.outbox.add("group_text", {"text": notices.group_post(announcement)},
-                                          group_id=group_id, hold=SEND_GRACE).id]
+                                          group_id=group_id, hold=SEND_GRACE)]
                 else:
                     ids = [queue_reply(uow, reply, delivery.recipient) for reply in notices.message(announcement)]
                 uow.announcements.mark_queued(delivery, ids)

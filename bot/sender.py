@@ -72,8 +72,9 @@ class OutboxSender:
         claimed = []
         for reply in replies:
             payload = to_payload(reply)
-            row = uow.outbox.add(reply.kind, payload, user_id=user_id, event_id=event_id, claimed_by=self.worker_id)
-            claimed.append(Claimed(row.id, reply.kind, payload, user_id, None, row.attempts))
+            message_id = uow.outbox.add(reply.kind, payload, user_id=user_id, event_id=event_id,
+                                        claimed_by=self.worker_id)
+            claimed.append(Claimed(message_id, reply.kind, payload, user_id, None, 1))
         self._holding([row.id for row in claimed], True)  # before the commit: see Worker.requeue_orphans
         return claimed
 

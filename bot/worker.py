@@ -39,7 +39,7 @@ def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
     `hold` keeps the sweeper off it while the caller sends it itself; web processes pass 0 and
     leave the sending to the worker's sweeper."""
     user_id, reply = addressed(reply, sender_id)
-    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold).id
+    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold)
 
 
 class Worker:
@@ -168,9 +168,9 @@ class Worker:
     def process(self, event_id: int) -> None:
         """Apply one claimed event, then hand its replies to the send lanes (each recipient's in order)."""
         with self.store.unit() as uow:
-            row = uow.events.get(event_id)
+            raw = uow.events.raw_of(event_id)
             try:
-                event = parse_event(json.loads(row.raw))
+                event = parse_event(json.loads(raw))
             except (ValueError, MalformedEvent) as exc:
                 uow.events.finish(event_id, "failed", f"unreadable: {exc}")
                 uow.commit()
@@ -186,7 +186,7 @@ class Worker:
             try:
                 uow.commit()
             except Exception:
-                self.sender.let_go([row.id for rows in claimed.values() for row in rows])
+                self.sender.let_go([message.id for messages in claimed.values() for message in messages])
                 raise
         for user_id, rows in claimed.items():
             if rows:

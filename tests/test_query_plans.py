@@ -30,7 +30,7 @@ def per_event_work(uow) -> None:
     uow.outbox.has_unsent_to("resident-a", before=1)
     uow.outbox.has_unsent_to(None, "group-1", before=1)
     group_notice = uow.outbox.add("group_text", {"text": "Thông báo"}, group_id="group-1")
-    uow.outbox.claim(group_notice.id, "worker-1")
+    uow.outbox.claim(group_notice, "worker-1")
     uow.outbox.claim(1, "worker-1")
     uow.outbox.mark_sent(1, "zalo-1")
     uow.outbox.is_own_echo("resident-a", "zalo-1", "Chào bác")

@@ -192,7 +192,7 @@ def test_claims_of_a_worker_on_another_host_return_when_its_lease_runs_out(datab
         for n, owner in enumerate(("other-host:7:dead", "other-host:8:alive")):
             assert uow.events.claim(n + 1, owner)
             message = uow.outbox.add("text", {"text": "Chào bác"}, user_id=f"u{n}")
-            assert uow.outbox.claim(message.id, owner)
+            assert uow.outbox.claim(message, owner)
         uow.commit()
     with store.unit() as uow:
         dead = uow.workers.dead("here:1:me", "here", utcnow(), timedelta(seconds=30), lambda pid: False)
@@ -218,9 +218,9 @@ def test_a_reply_waiting_in_the_workers_own_send_lane_is_not_overtaken(database_
     upgrade_schema(engine)
     store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
     with store.unit() as uow:
-        waiting = uow.outbox.add("text", {"text": "Bước 2"}, user_id="u1", claimed_by="worker-a").id
-        newer = uow.outbox.add("text", {"text": "Bước 3"}, user_id="u1").id
-        batch = [uow.outbox.add("text", {"text": f"Tin {n}"}, user_id="u2").id for n in (1, 2)]
+        waiting = uow.outbox.add("text", {"text": "Bước 2"}, user_id="u1", claimed_by="worker-a")
+        newer = uow.outbox.add("text", {"text": "Bước 3"}, user_id="u1")
+        batch = [uow.outbox.add("text", {"text": f"Tin {n}"}, user_id="u2") for n in (1, 2)]
         uow.commit()
     with store.unit() as uow:
         assert not uow.outbox.claim(newer, "worker-a")  # its own lane still holds the older one

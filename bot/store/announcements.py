@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import Announcement, Delivery, Member, MemberGroup, OutboxMessage, utcnow
@@ -12,6 +12,14 @@ from bot.store.upsert import insert_ignoring_conflicts
 
 GROUP_PREFIX = "group:"  # deliveries to a Zalo group (GMF) are keyed "group:<group id>"
 WINDOW = timedelta(days=7)  # Zalo lets the OA message a person only this long after they last interacted
+
+
+# Asked for every message a member sends (did a notice wait for them to write?): built once.
+WAITING_FOR_MEMBER = (select(Delivery, Announcement).join(Announcement, Announcement.id == Delivery.announcement_id)
+                      .where(Delivery.oa_id == bindparam("oa_id"), Delivery.recipient == bindparam("user_id"),
+                             Delivery.status == "waiting", Announcement.status.in_(("sending", "done")),
+                             Announcement.created_at >= bindparam("since"))
+                      .order_by(Announcement.id))
 
 
 class AnnouncementRepository:
@@ -108,11 +116,8 @@ class AnnouncementRepository:
 
     def take_waiting(self, user_id: str, since: datetime) -> list[Announcement]:
         """Notices that waited for this member to write (sent since `since`), oldest first, marked delivered."""
-        rows = list(self.session.execute(select(Delivery, Announcement).join(
-            Announcement, Announcement.id == Delivery.announcement_id).where(
-            Delivery.oa_id == self.oa_id, Delivery.recipient == user_id, Delivery.status == "waiting",
-            Announcement.status.in_(("sending", "done")), Announcement.created_at >= since)
-            .order_by(Announcement.id)).all())
+        rows = list(self.session.execute(WAITING_FOR_MEMBER, {"oa_id": self.oa_id, "user_id": user_id,
+                                                              "since": since}).all())
         for delivery, _announcement in rows:
             self.settle(delivery, "delivered")
         return [announcement for _delivery, announcement in rows]

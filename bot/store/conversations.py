@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Conversation, utcnow
 
 
 _UNREAD = object()
+# Read for every message: built once.
+OF_USER = select(Conversation).where(Conversation.oa_id == bindparam("oa_id"), Conversation.user_id == bindparam("user_id"))
 
 
 class ConversationRepository:
@@ -23,8 +25,7 @@ class ConversationRepository:
     def _row(self, user_id: str) -> Conversation | None:
         row = self._rows.get(user_id, _UNREAD)
         if row is _UNREAD or (row is not None and row not in self.session):
-            row = self._rows[user_id] = self.session.scalar(select(Conversation).where(
-                Conversation.oa_id == self.oa_id, Conversation.user_id == user_id))
+            row = self._rows[user_id] = self.session.scalar(OF_USER, {"oa_id": self.oa_id, "user_id": user_id})
         return row
 
     def get(self, user_id: str) -> dict | None:

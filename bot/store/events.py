@@ -57,6 +57,30 @@ def _settle_statement():
 
 CLAIM = _claim_statement()
 SETTLE_ECHOES = _settle_statement()
+# The dispatcher runs these many times a second and the worker once per event: built once, as
+# building a statement costs more than running it.
+LAST_ID = select(func.max(Event.id))
+BEING_PROCESSED = select(Event.user_id, Event.oa_id).where(Event.status == "processing").distinct()
+
+
+def _pending_statement(some_busy: bool, locking: bool):
+    """Pending events of one OA, oldest first; `some_busy`: not of the users bound as `busy`;
+    `locking` (PostgreSQL, several worker processes): skipping rows another worker is claiming."""
+    query = select(Event.id, Event.user_id).where(Event.status == "pending", Event.oa_id == bindparam("oa_id"))
+    if some_busy:
+        query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(bindparam("busy", expanding=True))))
+    query = query.order_by(Event.id).limit(bindparam("limit"))
+    return query.with_for_update(skip_locked=True) if locking else query
+
+
+PENDING = {(some_busy, locking): _pending_statement(some_busy, locking)
+           for some_busy in (False, True) for locking in (False, True)}
+RAW = select(Event.raw).where(Event.id == bindparam("event_id"))
+FINISH = (update(Event).where(Event.id == bindparam("event_id"))
+          .values(status=bindparam("status"), error=bindparam("error"), processed_at=bindparam("now")))
+SETTLE_KEYS = (update(Event).where(Event.oa_id == bindparam("of_oa"),
+                                   Event.dedupe_key.in_(bindparam("keys", expanding=True)), Event.status == "pending")
+               .values(status="done", processed_at=bindparam("now")))
 
 
 class EventRepository:
@@ -67,22 +91,22 @@ class EventRepository:
     def get(self, event_id: int) -> Event | None:
         return self.session.get(Event, event_id)
 
+    def raw_of(self, event_id: int) -> str | None:
+        """The event as Zalo sent it (the worker's read of each event it processes)."""
+        return self.session.connection().scalar(RAW, {"event_id": event_id})
+
     def pending_heads(self, exclude_users: set[str], limit: int) -> list:
         """Return (id, user_id) of the oldest pending event of each user not busy, oldest first."""
         # By status alone, then the OA in Python: few events are being processed, but with the OA
         # in the query SQLite walks the (oa_id, user_id) index over every event the OA ever had.
         connection = self.session.connection()
-        processing = connection.execute(
-            select(Event.user_id, Event.oa_id).where(Event.status == "processing").distinct())
+        processing = connection.execute(BEING_PROCESSED)
         busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
-        query = select(Event.id, Event.user_id).where(Event.status == "pending", Event.oa_id == self.oa_id)
+        query = PENDING[bool(busy), connection.dialect.name == "postgresql"]
+        params = {"oa_id": self.oa_id, "limit": limit * 4}
         if busy:
-            query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(busy)))
-        query = query.order_by(Event.id).limit(limit * 4)
-        if self.session.get_bind().dialect.name == "postgresql":
-            # Several worker processes: each takes rows the others are not claiming right now.
-            query = query.with_for_update(skip_locked=True)
-        rows = connection.execute(query)
+            params["busy"] = list(busy)
+        rows = connection.execute(query, params)
         heads: dict[str | None, object] = {}
         for row in rows:
             key = row.user_id or f"#{row.id}"
@@ -103,8 +127,8 @@ class EventRepository:
     def finish(self, event_id: int, status: str = "done", error: str | None = None) -> None:
         # Hot writes go straight to the session's connection: the ORM's bookkeeping of an UPDATE
         # costs more than the statement, and no row here is held as an object that must follow.
-        self.session.connection().execute(update(Event).where(Event.id == event_id)
-                                          .values(status=status, error=error, processed_at=utcnow()))
+        self.session.connection().execute(FINISH, {"event_id": event_id, "status": status, "error": error,
+                                                   "now": utcnow()})
 
     def settle_own_echoes(self, after_id: int) -> int:
         """Mark done, in one statement, the pending echoes stored after event `after_id` of messages
@@ -113,7 +137,7 @@ class EventRepository:
         was recorded as sent is settled by the sender (`settle`) or, failing both, by the ordinary
         processing of events."""
         connection = self.session.connection()
-        top = connection.scalar(select(func.max(Event.id))) or 0
+        top = connection.scalar(LAST_ID) or 0
         if top > after_id:
             connection.execute(SETTLE_ECHOES, {"after": after_id, "top": top, "now": utcnow()})
         return max(top, after_id)
@@ -122,9 +146,8 @@ class EventRepository:
         """Mark done the pending events with these dedupe keys (echoes of messages just sent)."""
         if not dedupe_keys:
             return 0
-        return self.session.connection().execute(update(Event).where(
-            Event.oa_id == self.oa_id, Event.dedupe_key.in_(dedupe_keys), Event.status == "pending")
-            .values(status="done", processed_at=utcnow())).rowcount
+        return self.session.connection().execute(SETTLE_KEYS, {"of_oa": self.oa_id, "keys": list(dedupe_keys),
+                                                               "now": utcnow()}).rowcount
 
     def release(self, event: Event, error: str) -> None:
         """Put a failed event back for another try, or give up after MAX_ATTEMPTS."""

@@ -1,12 +1,15 @@
 """Handoffs: chats handed to a person, from waiting to claimed to closed."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Handoff, utcnow
 
 ACTIVE = ("waiting", "claimed")
+# Asked for every message a resident sends (is a person handling this chat?): built once.
+ACTIVE_FOR_USER = (select(Handoff).where(Handoff.oa_id == bindparam("oa_id"), Handoff.user_id == bindparam("user_id"),
+                                         Handoff.status.in_(ACTIVE)).order_by(Handoff.id.desc()).limit(1))
 
 
 class HandoffRepository:
@@ -28,8 +31,7 @@ class HandoffRepository:
         return row
 
     def active_for_user(self, user_id: str) -> Handoff | None:
-        return self.session.scalar(self._query().where(Handoff.user_id == user_id, Handoff.status.in_(ACTIVE))
-                                   .order_by(Handoff.id.desc()).limit(1))
+        return self.session.scalar(ACTIVE_FOR_USER, {"oa_id": self.oa_id, "user_id": user_id})
 
     def by_code(self, code: str) -> Handoff | None:
         return self.session.scalar(self._query().where(Handoff.code == code.upper()).order_by(Handoff.id.desc())

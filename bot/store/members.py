@@ -3,11 +3,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import DateTime, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import Consent, Member, utcnow
 from bot.store.sealed import fingerprint
+
+
+# Run for every message a resident sends: built once (building a statement costs more than running it).
+BY_USER = select(Member).where(Member.oa_id == bindparam("oa_id"), Member.user_id == bindparam("user_id"))
+_AT = bindparam("at", type_=DateTime)
+INTERACTED = (update(Member).where(Member.oa_id == bindparam("of_oa"), Member.user_id == bindparam("of_user"))
+              .values(last_interaction_at=case((or_(Member.last_interaction_at.is_(None),
+                                                    Member.last_interaction_at < _AT), _AT),
+                                               else_=Member.last_interaction_at),
+                      unreachable_code=None, unreachable_reason=None, unreachable_at=None)
+              .execution_options(synchronize_session=False))
 
 
 class MemberRepository:
@@ -16,8 +27,7 @@ class MemberRepository:
         self.oa_id = oa_id
 
     def get(self, user_id: str) -> Member | None:
-        return self.session.scalar(
-            select(Member).where(Member.oa_id == self.oa_id, Member.user_id == user_id))
+        return self.session.scalar(BY_USER, {"oa_id": self.oa_id, "user_id": user_id})
 
     def get_or_create(self, user_id: str) -> Member:
         member = self.get(user_id)
@@ -27,15 +37,19 @@ class MemberRepository:
             self.session.flush()
         return member
 
-    def record_interaction(self, user_id: str, at: datetime) -> Member:
-        """Move the user's last interaction forward (never back) and clear window errors."""
-        member = self.get_or_create(user_id)
-        if member.last_interaction_at is None or at > member.last_interaction_at:
-            member.last_interaction_at = at
-        member.unreachable_code = None
-        member.unreachable_reason = None
-        member.unreachable_at = None
-        return member
+    def record_interaction(self, user_id: str, at: datetime) -> None:
+        """Move the user's last interaction forward (never back) and clear window errors.
+
+        One UPDATE, with no member loaded (it runs for every message); a member loaded before in
+        this unit is read again when next used. A new user becomes a member here."""
+        self.session.flush()  # a member added and not yet written must be updated too
+        updated = self.session.connection().execute(INTERACTED, {"of_oa": self.oa_id, "of_user": user_id, "at": at})
+        if updated.rowcount == 0:
+            self.get_or_create(user_id).last_interaction_at = at
+            return
+        for member in self.session.identity_map.values():
+            if isinstance(member, Member) and member.oa_id == self.oa_id and member.user_id == user_id:
+                self.session.expire(member)
 
     def set_follower(self, user_id: str, is_follower: bool, at: datetime | None = None) -> Member:
         """Follow makes (or makes active again) a member; unfollow keeps them, inactive, for history."""

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import LoginThrottle, PendingNotice, utcnow
+
+
+# Asked for every message a resident sends: built once.
+WAITING_FOR_USER = select(PendingNotice).where(
+    PendingNotice.oa_id == bindparam("oa_id"), PendingNotice.user_id == bindparam("user_id"),
+    PendingNotice.delivered_at.is_(None)).order_by(PendingNotice.id)
 
 
 class NoticeRepository:
@@ -19,9 +25,7 @@ class NoticeRepository:
 
     def take(self, user_id: str) -> list[str]:
         """The user's waiting messages, oldest first, marked delivered."""
-        rows = list(self.session.scalars(select(PendingNotice).where(
-            PendingNotice.oa_id == self.oa_id, PendingNotice.user_id == user_id,
-            PendingNotice.delivered_at.is_(None)).order_by(PendingNotice.id)))
+        rows = list(self.session.scalars(WAITING_FOR_USER, {"oa_id": self.oa_id, "user_id": user_id}))
         for row in rows:
             row.delivered_at = utcnow()
         return [row.text for row in rows]

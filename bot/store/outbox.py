@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import OutboxMessage, StaffReply, utcnow
@@ -40,6 +40,29 @@ def _claim_statement():
 
 
 CLAIM = _claim_statement()
+# Run for every reply: built once (building a statement costs more than running it).
+ADD = insert(OutboxMessage).values(
+    **{name: bindparam(name) for name in ("oa_id", "user_id", "group_id", "event_id", "kind", "payload", "status",
+                                          "claimed_by", "attempts", "next_attempt_at", "created_at")}
+).returning(OutboxMessage.id)
+MARK_SENT = update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
+    status="sent", zalo_message_id=bindparam("zalo_message_id"), sent_at=bindparam("now"),
+    error_code=None, error_message=None)
+
+
+def _unsent_statement(to_group: bool, before: bool):
+    """The first message still queued or being sent to a user (or, `to_group`, a group without a
+    user), if `before`, older than the message bound as `before`."""
+    recipient = ((OutboxMessage.user_id.is_(None), OutboxMessage.group_id == bindparam("group_id")) if to_group
+                 else (OutboxMessage.user_id == bindparam("user_id"),))
+    query = select(OutboxMessage.id).where(OutboxMessage.oa_id == bindparam("oa_id"), *recipient,
+                                           OutboxMessage.status.in_(("queued", "sending")))
+    if before:
+        query = query.where(OutboxMessage.id < bindparam("before"))
+    return query.limit(1)
+
+
+UNSENT = {(to_group, before): _unsent_statement(to_group, before) for to_group in (False, True) for before in (False, True)}
 
 
 class OutboxRepository:
@@ -49,19 +72,16 @@ class OutboxRepository:
 
     def add(self, kind: str, payload: dict, user_id: str | None = None,
             group_id: str | None = None, event_id: int | None = None,
-            hold: timedelta = timedelta(0), claimed_by: str | None = None) -> OutboxMessage:
-        """Queue a message; `hold` keeps the sweeper off it while its writer sends it itself. With
-        `claimed_by` it is written already claimed by that worker (status 'sending', its first
-        attempt counted), as `claim` would leave it."""
+            hold: timedelta = timedelta(0), claimed_by: str | None = None) -> int:
+        """Queue a message and return its id; `hold` keeps the sweeper off it while its writer sends
+        it itself. With `claimed_by` it is written already claimed by that worker (status 'sending',
+        its first attempt counted), as `claim` would leave it."""
         now = utcnow()
-        row = OutboxMessage(oa_id=self.oa_id, user_id=user_id, group_id=group_id, event_id=event_id,
-                            kind=kind, payload=json.dumps(payload, ensure_ascii=False),
-                            status="sending" if claimed_by else "queued", claimed_by=claimed_by,
-                            attempts=1 if claimed_by else 0, next_attempt_at=now if claimed_by else now + hold,
-                            created_at=now)
-        self.session.add(row)
-        self.session.flush()
-        return row
+        return self.session.connection().scalar(ADD, {
+            "oa_id": self.oa_id, "user_id": user_id, "group_id": group_id, "event_id": event_id, "kind": kind,
+            "payload": json.dumps(payload, ensure_ascii=False), "status": "sending" if claimed_by else "queued",
+            "claimed_by": claimed_by, "attempts": 1 if claimed_by else 0,
+            "next_attempt_at": now if claimed_by else now + hold, "created_at": now})
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)
@@ -96,12 +116,9 @@ class OutboxRepository:
     def has_unsent_to(self, user_id: str | None, group_id: str | None = None, before: int | None = None) -> bool:
         """True when a message to this user (or, with no user, this group), older than message
         `before` if given, is still queued or being sent: a newer one must go after it."""
-        recipient = (OutboxMessage.user_id == user_id) if user_id else (OutboxMessage.group_id == group_id)
-        query = select(OutboxMessage.id).where(OutboxMessage.oa_id == self.oa_id, recipient,
-                                               OutboxMessage.status.in_(("queued", "sending")))
-        if before is not None:
-            query = query.where(OutboxMessage.id < before)
-        return self.session.connection().scalar(query.limit(1)) is not None
+        query = UNSENT[not user_id, before is not None]
+        params = {"oa_id": self.oa_id, "user_id": user_id, "group_id": group_id, "before": before}
+        return self.session.connection().scalar(query, params) is not None
 
     def release_hold(self, ids: list[int]) -> None:
         """Hand these messages to the sweeper now (their writer will not send them itself)."""
@@ -133,9 +150,8 @@ class OutboxRepository:
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
         # Straight to the connection, as the claim: no row here is held as an object that must follow.
-        self.session.connection().execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
-            status="sent", zalo_message_id=zalo_message_id, sent_at=utcnow(),
-            error_code=None, error_message=None))
+        self.session.connection().execute(MARK_SENT, {"message_id": message_id, "zalo_message_id": zalo_message_id,
+                                                      "now": utcnow()})
 
     def mark_retry(self, message_id: int, delay: timedelta, code: int | None, error: str) -> None:
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(

@@ -1,12 +1,16 @@
 """Staff: leaders and volunteers, looked up by Zalo id on every staff command."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Shift, Staff, utcnow
 
 ROLES = ("leader", "volunteer")
+
+
+# Looked up for every message (is the sender staff?): built once.
+ROLE_OF = select(Staff.role).where(Staff.oa_id == bindparam("oa_id"), Staff.zalo_id == bindparam("zalo_id"))
 
 
 class StaffRepository:
@@ -20,8 +24,7 @@ class StaffRepository:
 
     def role_of(self, zalo_id: str) -> str | None:
         """Return 'leader', 'volunteer' or None for a resident."""
-        staff = self.get(zalo_id)
-        return staff.role if staff else None
+        return self.session.connection().scalar(ROLE_OF, {"oa_id": self.oa_id, "zalo_id": zalo_id})
 
     def add(self, zalo_id: str, name: str, role: str) -> Staff:
         """Add a staff member, or update the name and role of an existing one."""
