@@ -52,16 +52,17 @@ def command_of(text: str) -> str | None:
     return None
 
 
-def _covers(words: list[str], phrase: list[str], slack: int = 2) -> bool:
-    """The phrase's words appear in order, close together (at most `slack` other words between), typos allowed."""
-    for start, word in enumerate(words):
-        if not similar_word(word, phrase[0]):
+def _covers(near: list[frozenset[str]], phrase: list[str], slack: int = 2) -> bool:
+    """The phrase's words appear in order, close together (at most `slack` other words between), typos
+    allowed. `near`: for each word of the message, the trigger words it is similar to."""
+    for start, similar in enumerate(near):
+        if phrase[0] not in similar:
             continue
         position, gaps = start + 1, 0
         for wanted in phrase[1:]:
-            while position < len(words) and not similar_word(words[position], wanted) and gaps <= slack:
+            while position < len(near) and wanted not in near[position] and gaps <= slack:
                 position, gaps = position + 1, gaps + 1
-            if position == len(words) or gaps > slack:
+            if position == len(near) or gaps > slack:
                 break
             position += 1
         else:
@@ -92,6 +93,10 @@ def _vocabulary(triggers: dict[str, list[list[str]]]) -> dict[str, dict[str, flo
     return vocab
 
 
+# Words residents typed, with the trigger words each is similar to, kept per matcher up to this many.
+NEAR_KEPT = 20000
+
+
 class IntentMatcher:
     def __init__(self, triggers_by_id: dict[str, tuple[str, ...]]):
         self.triggers = {pid: [normalize(t).split() for t in phrases if normalize(t)]
@@ -100,12 +105,31 @@ class IntentMatcher:
         self.vocab = _vocabulary(self.triggers)
         self.forms = {pid: [(form, _weight(t)) for t in ts for form in _with_glued(t)]
                       for pid, ts in self.triggers.items()}
+        # Similar words share their first letter (see similar_word): the trigger words by it.
+        self._lexicon: dict[str, list[str]] = {}
+        for word in sorted({w for forms in self.forms.values() for form, _ in forms for w in form}):
+            self._lexicon.setdefault(word[0], []).append(word)
+        self._near: dict[str, frozenset[str]] = {}
+
+    def _similar(self, word: str) -> frozenset[str]:
+        """The trigger words this word is similar to (itself among them if it is one). Worked out
+        once per word: a message is compared with every trigger of every procedure."""
+        near = self._near.get(word)
+        if near is None:
+            near = frozenset(w for w in self._lexicon.get(word[0], ()) if similar_word(word, w))
+            if len(self._near) >= NEAR_KEPT:
+                self._near.clear()
+            self._near[word] = near
+        return near
 
     def match(self, text: str) -> Intent:
         words = normalize(text).split()
         if not words or all(w in SMALL_TALK or w.isdigit() and w == "0" for w in words):
             return Intent("menu")
-        cover = {pid: max((weight for form, weight in forms if _covers(words, form)), default=0)
+        near = [self._similar(word) for word in words]
+        anywhere = frozenset().union(*near)
+        cover = {pid: max((weight for form, weight in forms if form[0] in anywhere and _covers(near, form)),
+                          default=0)
                  for pid, forms in self.forms.items()}
         evidence = self._evidence(words)
         best = max(cover.values())
@@ -124,7 +148,7 @@ class IntentMatcher:
         scores: dict[str, float] = {}
         for word in {w for w in words if w not in GENERIC and len(w) > 1}:
             for pid, vocab in self.vocab.items():
-                weight = vocab.get(word) or max((v for k, v in vocab.items() if similar_word(word, k)), default=0)
+                weight = vocab.get(word) or max((vocab[k] for k in self._similar(word) if k in vocab), default=0)
                 if weight:
                     scores[pid] = scores.get(pid, 0) + weight
         return scores
