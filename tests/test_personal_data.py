@@ -134,3 +134,32 @@ def test_consent_is_recorded_with_the_text_shown_and_listed_for_the_member(bot):
         assert consent.purpose == "tam_tru" and consent.text_shown == texts.CONSENT
     shown = bot.say("consenter", "dữ liệu của tôi")[0]
     assert "đồng ý cho tổ ghi thông tin để làm: Đăng ký tạm trú" in shown
+
+
+def test_a_database_error_names_no_value_it_was_given(database_url):
+    """Errors are logged (a failed event, a failed sweep): the values of the statement stay out of
+    them, whatever the column."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.store.db import Store, make_engine, upgrade_schema
+    from bot.store.models import Member, utcnow
+    from config.settings import SANDBOX_DATA_KEY
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    store = Store(engine, "oa-1", SANDBOX_DATA_KEY)
+    for _ in range(2):
+        with store.unit() as uow:
+            uow.session.add(Member(oa_id="oa-1", user_id="zalo-user-4401", display_name="Nguyễn Văn An",
+                                   created_at=utcnow()))
+            try:
+                uow.commit()
+            except IntegrityError as exc:
+                message = str(exc)
+                break
+    else:
+        pytest.fail("the second member with the same Zalo id was stored")
+    assert "members" in message  # the statement is still named, to find what failed
+    assert "zalo-user-4401" not in message and "Nguyễn" not in message
+    store.dispose()
