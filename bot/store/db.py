@@ -154,7 +154,7 @@ class Store:
                     with connection.begin():
                         return connection.execute(self._insert_event, values).scalar() is not None
                 except OperationalError as exc:
-                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                    if "locked" not in str(exc.orig) or time.monotonic() > deadline:  # not str(exc): it renders the SQL
                         raise
                     time.sleep(0.0005)
 
