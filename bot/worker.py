@@ -148,7 +148,7 @@ class Worker:
         started = 0
         with self.store.unit() as uow:
             self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)
-            heads = uow.events.pending_heads(busy, free)
+            heads = uow.events.pending_heads(busy, free, echoes_settled_to=self._echoes_seen)
             claimed = [(e.id, e.user_id or f"#{e.id}") for e in heads if uow.events.claim(e.id, self.id)]
             with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted
                 self._in_flight.update(event_id for event_id, _lane in claimed)

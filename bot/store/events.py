@@ -64,9 +64,12 @@ BEING_PROCESSED = select(Event.user_id, Event.oa_id).where(Event.status == "proc
 
 
 def _pending_statement(some_busy: bool, locking: bool):
-    """Pending events of one OA, oldest first; `some_busy`: not of the users bound as `busy`;
-    `locking` (PostgreSQL, several worker processes): skipping rows another worker is claiming."""
-    query = select(Event.id, Event.user_id).where(Event.status == "pending", Event.oa_id == bindparam("oa_id"))
+    """Pending events of one OA, oldest first, echoes only up to the id bound as `settled`;
+    `some_busy`: not of the users bound as `busy`; `locking` (PostgreSQL, several worker
+    processes): skipping rows another worker is claiming."""
+    query = select(Event.id, Event.user_id).where(
+        Event.status == "pending", Event.oa_id == bindparam("oa_id"),
+        or_(Event.id <= bindparam("settled"), ~Event.event_name.startswith("oa_send_")))
     if some_busy:
         query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(bindparam("busy", expanding=True))))
     query = query.order_by(Event.id).limit(bindparam("limit"))
@@ -95,15 +98,19 @@ class EventRepository:
         """The event as Zalo sent it (the worker's read of each event it processes)."""
         return self.session.connection().scalar(RAW, {"event_id": event_id})
 
-    def pending_heads(self, exclude_users: set[str], limit: int) -> list:
-        """Return (id, user_id) of the oldest pending event of each user not busy, oldest first."""
+    def pending_heads(self, exclude_users: set[str], limit: int, echoes_settled_to: int | None = None) -> list:
+        """Return (id, user_id) of the oldest pending event of each user not busy, oldest first.
+
+        `echoes_settled_to`: the last event id `settle_own_echoes` looked at; echoes stored after it
+        wait for its next pass, which settles the bot's own in bulk, instead of being processed alone."""
         # By status alone, then the OA in Python: few events are being processed, but with the OA
         # in the query SQLite walks the (oa_id, user_id) index over every event the OA ever had.
         connection = self.session.connection()
         processing = connection.execute(BEING_PROCESSED)
         busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
         query = PENDING[bool(busy), connection.dialect.name == "postgresql"]
-        params = {"oa_id": self.oa_id, "limit": limit * 4}
+        params = {"oa_id": self.oa_id, "limit": limit * 4,
+                  "settled": echoes_settled_to if echoes_settled_to is not None else 2 ** 62}
         if busy:
             params["busy"] = list(busy)
         rows = connection.execute(query, params)
