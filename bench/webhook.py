@@ -188,7 +188,7 @@ def servers_named(name: str) -> list[int]:
     named = set()
     for entry in os.listdir("/proc"):
         try:
-            if entry.isdigit() and open(f"/proc/{entry}/comm").read().strip() == name:
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().strip() == name:
                 named.add(int(entry))
         except OSError:
             continue

@@ -74,7 +74,7 @@ class OutboxSender:
             payload = to_payload(reply)
             message_id = uow.outbox.add(reply.kind, payload, user_id=user_id, event_id=event_id,
                                         claimed_by=self.worker_id)
-            claimed.append(Claimed(message_id, reply.kind, payload, user_id, None, 1))
+            claimed.append(Claimed(message_id, reply.kind, payload, user_id, None, attempts=1))  # as add() wrote it
         self._holding([row.id for row in claimed], True)  # before the commit: see Worker.requeue_orphans
         return claimed
 

@@ -191,8 +191,8 @@ def test_claims_of_a_worker_on_another_host_return_when_its_lease_runs_out(datab
         uow.workers.register("other-host:8:alive", "other-host", 8, now - timedelta(seconds=5))
         for n, owner in enumerate(("other-host:7:dead", "other-host:8:alive")):
             assert uow.events.claim(n + 1, owner)
-            message = uow.outbox.add("text", {"text": "Chào bác"}, user_id=f"u{n}")
-            assert uow.outbox.claim(message, owner)
+            message_id = uow.outbox.add("text", {"text": "Chào bác"}, user_id=f"u{n}")
+            assert uow.outbox.claim(message_id, owner)
         uow.commit()
     with store.unit() as uow:
         dead = uow.workers.dead("here:1:me", "here", utcnow(), timedelta(seconds=30), lambda pid: False)

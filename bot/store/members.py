@@ -17,8 +17,7 @@ INTERACTED = (update(Member).where(Member.oa_id == bindparam("of_oa"), Member.us
               .values(last_interaction_at=case((or_(Member.last_interaction_at.is_(None),
                                                     Member.last_interaction_at < _AT), _AT),
                                                else_=Member.last_interaction_at),
-                      unreachable_code=None, unreachable_reason=None, unreachable_at=None)
-              .execution_options(synchronize_session=False))
+                      unreachable_code=None, unreachable_reason=None, unreachable_at=None))
 
 
 class MemberRepository:
