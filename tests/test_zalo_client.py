@@ -192,6 +192,15 @@ def test_unregistered_url_fails_the_test(store):
         assert len(rsps.calls) == 1
 
 
+def _answer_ok(handler: BaseHTTPRequestHandler) -> None:
+    body = json.dumps(OK).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class _KeepAliveAPI(BaseHTTPRequestHandler):
     """Answers every POST with Zalo's success body after 20 ms (so every lane has a call in flight at
     once, as against the real API), over kept-alive connections, noting each new one."""
@@ -205,12 +214,7 @@ class _KeepAliveAPI(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server's name
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         time.sleep(0.02)
-        body = json.dumps(OK).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        _answer_ok(self)
 
     def log_message(self, *_args):
         pass
@@ -243,3 +247,44 @@ def test_every_send_lane_keeps_its_connection_to_the_api(store, lanes):
         server.shutdown()
         server.server_close()
     assert len(_KeepAliveAPI.connections) <= lanes  # three calls a lane, yet at most one connection each
+
+
+class _ForwardingProxy(BaseHTTPRequestHandler):
+    """A plain-HTTP forward proxy that answers for Zalo itself, noting the absolute URLs it was asked for."""
+    asked: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).asked.append(self.path)
+        _answer_ok(self)
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.mark.parametrize("bypassed", [False, True])
+def test_the_environments_proxy_is_used_and_no_proxy_honoured(store, monkeypatch, bypassed):
+    """A ward's server that reaches the Internet only through a proxy still reaches Zalo; a host in
+    NO_PROXY is called directly (here it does not exist, so the call fails as unreachable)."""
+    _ForwardingProxy.asked = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardingProxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_port}")
+    if bypassed:
+        monkeypatch.setenv("NO_PROXY", "zalo-api.invalid")
+    try:
+        oauth = ZaloOAuth(OAUTH, "app1", "appsecret", timeout=2)
+        client = ZaloClient("http://zalo-api.invalid", TokenManager(store, oauth, "tok-1", "ref-1"),
+                            timeout=2, retries=0)
+        if bypassed:
+            with pytest.raises(TransientError):
+                client.send_text("U1", "Chào bác")
+        else:
+            assert client.send_text("U1", "Chào bác") == ["abc123"]
+            assert client.send_text("U2", "Chào bác") == ["abc123"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _ForwardingProxy.asked == ([] if bypassed else ["http://zalo-api.invalid/v3.0/oa/message/cs"] * 2)

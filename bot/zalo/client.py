@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,18 @@ class TokenPair:
     expires_in: int
 
 
+def environment_read_once(http: requests.Session, url: str) -> requests.Session:
+    """Take the proxy (HTTPS_PROXY, NO_PROXY, ...) and CA bundle (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE)
+    settings for `url` from the environment now, and stop `http` from reading them again on every
+    call, which cost a third of a call's CPU."""
+    http.proxies = requests.utils.get_environ_proxies(url)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        http.verify = bundle
+    http.trust_env = False
+    return http
+
+
 class ZaloOAuth:
     """Exchanges a single-use refresh token for a new pair (zalo-oa-api.md §7.2)."""
 
@@ -42,7 +55,7 @@ class ZaloOAuth:
                  http: requests.Session | None = None):
         self.url = oauth_base.rstrip("/") + OAUTH_TOKEN
         self.app_id, self.app_secret, self.timeout = app_id, app_secret, timeout
-        self.http = http or requests.Session()
+        self.http = http or environment_read_once(requests.Session(), self.url)
 
     def refresh(self, refresh_token: str) -> TokenPair:
         try:
@@ -80,6 +93,7 @@ class ZaloClient:
             adapter = HTTPAdapter(pool_maxsize=max(connections, 1))
             http.mount("https://", adapter)
             http.mount("http://", adapter)
+            environment_read_once(http, self.api_base)
         self.http = http
         self.buttons = buttons
 
