@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Conversation, utcnow
+from bot.store.sealed import Sealed
 
 
 _UNREAD = object()
 # Read for every message: built once.
 OF_USER = select(Conversation).where(Conversation.oa_id == bindparam("oa_id"), Conversation.user_id == bindparam("user_id"))
+# Written for every message: one UPDATE, not an ORM flush at commit.
+STATE_SAVED = (update(Conversation).where(Conversation.id == bindparam("row_id"))
+               .values(state=bindparam("new_state", type_=Sealed), updated_at=bindparam("at")))
 
 
 class ConversationRepository:
@@ -33,12 +38,17 @@ class ConversationRepository:
         return json.loads(row.state) if row else None
 
     def save(self, user_id: str, state: dict) -> None:
-        row = self._row(user_id)
+        row, text, now = self._row(user_id), json.dumps(state, ensure_ascii=False), utcnow()
         if row is None:
-            row = self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id)
-            self.session.add(row)
-        row.state = json.dumps(state, ensure_ascii=False)
-        row.updated_at = utcnow()
+            self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id, state=text, updated_at=now)
+            self.session.add(self._rows[user_id])
+            return
+        if row.id is None or row in self.session.dirty:  # added or changed in this unit, not yet written
+            row.state, row.updated_at = text, now
+            return
+        self.session.connection().execute(STATE_SAVED, {"row_id": row.id, "new_state": text, "at": now})
+        set_committed_value(row, "state", text)  # the loaded row says what the database now holds
+        set_committed_value(row, "updated_at", now)
 
     def forget(self, user_id: str) -> None:
         self._rows.pop(user_id, None)
