@@ -15,11 +15,14 @@ WINDOW = timedelta(days=7)  # Zalo lets the OA message a person only this long a
 
 
 # Asked for every message a member sends (did a notice wait for them to write?): built once.
+_WAITING = (Delivery.oa_id == bindparam("oa_id"), Delivery.recipient == bindparam("user_id"),
+            Delivery.status == "waiting", Announcement.status.in_(("sending", "done")),
+            Announcement.created_at >= bindparam("since"))
 WAITING_FOR_MEMBER = (select(Delivery, Announcement).join(Announcement, Announcement.id == Delivery.announcement_id)
-                      .where(Delivery.oa_id == bindparam("oa_id"), Delivery.recipient == bindparam("user_id"),
-                             Delivery.status == "waiting", Announcement.status.in_(("sending", "done")),
-                             Announcement.created_at >= bindparam("since"))
-                      .order_by(Announcement.id))
+                      .where(*_WAITING).order_by(Announcement.id))
+# Asked for every message, and almost always nothing waits: a one-column Core select first.
+ANY_WAITING = (select(Delivery.id).join(Announcement, Announcement.id == Delivery.announcement_id)
+               .where(*_WAITING).limit(1))
 
 
 class AnnouncementRepository:
@@ -116,8 +119,11 @@ class AnnouncementRepository:
 
     def take_waiting(self, user_id: str, since: datetime) -> list[Announcement]:
         """Notices that waited for this member to write (sent since `since`), oldest first, marked delivered."""
-        rows = list(self.session.execute(WAITING_FOR_MEMBER, {"oa_id": self.oa_id, "user_id": user_id,
-                                                              "since": since}).all())
+        self.session.flush()  # a delivery changed in this unit counts as changed
+        which = {"oa_id": self.oa_id, "user_id": user_id, "since": since}
+        if self.session.connection().scalar(ANY_WAITING, which) is None:
+            return []
+        rows = list(self.session.execute(WAITING_FOR_MEMBER, which).all())
         for delivery, _announcement in rows:
             self.settle(delivery, "delivered")
         return [announcement for _delivery, announcement in rows]
