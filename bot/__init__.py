@@ -12,9 +12,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app: webhook, health check, staff dashboard, sandbox page (sandbox mode), CLI."""
     from bot import admin, cli, webhook
     from bot.deployment import build_deployment
+    from bot.log_privacy import hide_database_details_in_logs
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hide_database_details_in_logs()
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
