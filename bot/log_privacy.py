@@ -19,7 +19,10 @@ class HideDatabaseDetail(logging.Filter):
     """Rewrites a record's message and traceback without DETAIL lines; never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed log call: the handler reports it, as without us
+            return True
         if "DETAIL:" in message:
             record.msg, record.args = hide_details(message), None
         if record.exc_info and not record.exc_text:

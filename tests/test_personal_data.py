@@ -201,3 +201,24 @@ def test_a_logged_database_error_names_no_resident(database_url):
     assert "zalo-user-4402" not in logged and "Hoa" not in logged
     if database_url.startswith("postgresql"):
         assert "DETAIL:  (hidden" in logged and "Key (" not in logged
+
+
+def test_hiding_details_never_turns_a_bad_log_call_into_an_error(capsys):
+    """A log call with wrong arguments is reported by the handler, as it was before the filter; the
+    code that logged goes on."""
+    import io
+    import logging
+
+    from bot.log_privacy import HideDatabaseDetail
+
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(HideDatabaseDetail())
+    logger = logging.getLogger("tests.bad_call")
+    logger.addHandler(handler)
+    logger.propagate = False  # pytest's own handler fails the test on a bad call: only ours here
+    try:
+        logger.error("event %d failed", "not-a-number")  # must not raise here
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    assert "--- Logging error ---" in capsys.readouterr().err

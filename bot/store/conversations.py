@@ -43,7 +43,7 @@ class ConversationRepository:
             self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id, state=text, updated_at=now)
             self.session.add(self._rows[user_id])
             return
-        if row.id is None or row in self.session.dirty:  # added or changed in this unit, not yet written
+        if row.id is None:  # added in this unit and not yet written: the flush writes it
             row.state, row.updated_at = text, now
             return
         self.session.connection().execute(STATE_SAVED, {"row_id": row.id, "new_state": text, "at": now})
