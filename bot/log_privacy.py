@@ -1,7 +1,7 @@
 """Logs name no resident: PostgreSQL's error messages carry a DETAIL line with the values of the
 conflicting key or the whole failing row (`Key (oa_id, user_id)=(…)`, `Failing row contains (…)`).
 SQLAlchemy already hides the statement's parameters (`hide_parameters`); this hides those lines
-from every log handler of the process."""
+from every log handler of the process, and from a failed event's error kept in the database."""
 from __future__ import annotations
 
 import logging

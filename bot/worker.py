@@ -13,6 +13,7 @@ from typing import Callable
 
 from bot import process
 from bot.events import MalformedEvent, parse_event
+from bot.log_privacy import hide_details
 from bot.replies import addressed, to_payload
 from bot.send_lanes import SendLanes
 from bot.sender import OutboxSender
@@ -205,7 +206,7 @@ class Worker:
             self.process(event_id)
         except Exception as exc:  # noqa: BLE001 - one bad event must not stop the worker
             log.exception("event %s failed", event_id)
-            self._release(event_id, f"{type(exc).__name__}: {exc}")
+            self._release(event_id, hide_details(f"{type(exc).__name__}: {exc}"))  # kept in plain text
         finally:
             with self._busy_lock:
                 self._busy.discard(lane)

@@ -222,3 +222,28 @@ def test_hiding_details_never_turns_a_bad_log_call_into_an_error(capsys):
         logger.removeHandler(handler)
         logger.propagate = True
     assert "--- Logging error ---" in capsys.readouterr().err
+
+
+def test_a_failed_events_stored_error_names_no_resident(bot, database_url):
+    """An event that fails is put back with its error kept beside it (plain text, for whoever looks
+    into it); a database's DETAIL line in that error is hidden there too."""
+    import time
+
+    from sqlalchemy import text as sql
+
+    from bot.sandbox.events import user_text_event
+    from tests.conftest import APP_ID, OA_ID
+
+    def failing(uow, event_id, event):
+        raise RuntimeError('duplicate key value violates unique constraint "uq_members_user"\n'
+                           "DETAIL:  Key (oa_id, user_id)=(oa-1, resident-fail) already exists.")
+
+    bot.services.worker.handle = failing
+    assert bot.post(user_text_event(APP_ID, OA_ID, "resident-fail", "chào")).status_code == 200
+    deadline, error = time.monotonic() + 10, None
+    while error is None and time.monotonic() < deadline:
+        with bot.services.store.engine.connect() as connection:
+            error = connection.execute(sql("SELECT error FROM events WHERE user_id = 'resident-fail'")).scalar()
+        time.sleep(0.05)
+    assert error and error.startswith("RuntimeError: duplicate key")
+    assert "resident-fail" not in error and "DETAIL:  (hidden" in error
