@@ -40,8 +40,8 @@ class ConversationRepository:
     def save(self, user_id: str, state: dict) -> None:
         row, text, now = self._row(user_id), json.dumps(state, ensure_ascii=False), utcnow()
         if row is None:
-            self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id, state=text, updated_at=now)
-            self.session.add(self._rows[user_id])
+            row = self._rows[user_id] = Conversation(oa_id=self.oa_id, user_id=user_id, state=text, updated_at=now)
+            self.session.add(row)
             return
         if row.id is None:  # added in this unit and not yet written: the flush writes it
             row.state, row.updated_at = text, now

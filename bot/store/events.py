@@ -78,6 +78,7 @@ def _pending_statement(some_busy: bool, locking: bool):
 
 PENDING = {(some_busy, locking): _pending_statement(some_busy, locking)
            for some_busy in (False, True) for locking in (False, True)}
+EVERY_ID = 2 ** 62  # `settled` when every echo may be a head: above any event id
 RAW = select(Event.raw).where(Event.id == bindparam("event_id"))
 FINISH = (update(Event).where(Event.id == bindparam("event_id"))
           .values(status=bindparam("status"), error=bindparam("error"), processed_at=bindparam("now")))
@@ -110,7 +111,7 @@ class EventRepository:
         busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
         query = PENDING[bool(busy), connection.dialect.name == "postgresql"]
         params = {"oa_id": self.oa_id, "limit": limit * 4,
-                  "settled": echoes_settled_to if echoes_settled_to is not None else 2 ** 62}
+                  "settled": echoes_settled_to if echoes_settled_to is not None else EVERY_ID}
         if busy:
             params["busy"] = list(busy)
         rows = connection.execute(query, params)
