@@ -64,7 +64,9 @@ class Crowd:
         self.turns = [(start + self.random.uniform(0, self.think), user) for user in self.step]
         heapq.heapify(self.turns)
         self.sent_at: dict[str, float] = {}  # user -> wall time of the message awaiting its reply
-        self.latencies: list[float] = []
+        self.answered: list[tuple[float, float]] = []  # (wall time sent, seconds to the first reply)
+        self.first_sent: dict[str, float] = {}  # user -> wall time of their first message
+        self.last_sent: dict[str, float] = {}  # user -> wall time of their last message
         self.unanswered = 0
         self.lock = threading.Lock()
 
@@ -81,8 +83,30 @@ class Crowd:
             sent = self.sent_at.pop(user, None)
             if sent is None:
                 return  # a second reply to the same message
-            self.latencies.append(at - sent)
+            self.answered.append((sent, at - sent))
             self._next_turn(user)
+
+    def sending(self, user: str) -> None:
+        """The user's next message is being posted now."""
+        now = time.time()
+        with self.lock:
+            self.sent_at[user] = now
+            self.first_sent.setdefault(user, now)
+            self.last_sent[user] = now
+
+    @property
+    def latencies(self) -> list[float]:
+        return [latency for _sent, latency in self.answered]
+
+    def steady(self) -> tuple[float, float, list[float]]:
+        """(start, end, latencies) of the stretch when the whole crowd was walking: from the moment the
+        last resident sent their first message to the moment the first one sent their last. The
+        whole run's rate is lower, as residents start one by one and the last take a while to finish."""
+        with self.lock:
+            if not self.first_sent or len(self.last_sent) < len(self.step):
+                return 0.0, 0.0, []
+            start, end = max(self.first_sent.values()), min(self.last_sent.values())
+            return start, end, [latency for sent, latency in self.answered if start <= sent <= end]
 
     def expire(self) -> None:
         """Messages with no reply after REPLY_TIMEOUT count as unanswered; the resident goes on."""
@@ -110,8 +134,7 @@ def sender(port: int, jobs: queue.Queue, crowd: Crowd, errors: list[int]) -> Non
     while (job := jobs.get()) is not None:
         user, text = job
         raw, headers = signed_request(user_text_event(APP_ID, OA_ID, user, text), APP_ID, OA_SECRET)
-        with crowd.lock:
-            crowd.sent_at[user] = time.time()
+        crowd.sending(user)
         status = post_with_reconnect(port, conns, Delivery(user, "", raw, headers), tally, lock)
         if status != 200:
             errors.append(status)
@@ -200,6 +223,14 @@ def main(argv: list[str] | None = None) -> int:
         p50, p95, p99 = (percentile(latencies, f) * 1000 for f in (0.5, 0.95, 0.99))
         print(f"event → first reply at the stand-in: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, "
               f"max {max(latencies, default=0) * 1000:.0f} ms")
+        start, end, steady = crowd.steady()
+        if end - start >= 5 and steady:
+            s50, s95, s99 = (percentile(steady, f) * 1000 for f in (0.5, 0.95, 0.99))
+            print(f"while the whole crowd walked ({end - start:.1f} s): {len(steady)} messages = "
+                  f"{len(steady) / (end - start):.1f} events/s; p50 {s50:.0f} ms, p95 {s95:.0f} ms, p99 {s99:.0f} ms")
+            p99 = max(p99, s99)  # the target holds only if it holds at the full rate too
+        else:
+            print("while the whole crowd walked: too short to tell (fewer residents, or a lower rate, needed)")
         shares = ", ".join(f"{role} {used / max(sent, 1) * 1000:.1f}" for role, used in cpu.items() if used)
         print(f"CPU per resident message, ms: {shares}; total {sum(cpu.values()) / max(sent, 1) * 1000:.1f} "
               f"(the machine's two cores allow {2 / max(sent / elapsed, 1) * 1000:.1f} at this rate)")
