@@ -126,22 +126,42 @@ class IntentMatcher:
         words = normalize(text).split()
         if not words or all(w in SMALL_TALK or w.isdigit() and w == "0" for w in words):
             return Intent("menu")
-        near = [self._similar(word) for word in words]
-        anywhere = frozenset().union(*near)
-        cover = {pid: max((weight for form, weight in forms if form[0] in anywhere and _covers(near, form)),
-                          default=0)
-                 for pid, forms in self.forms.items()}
+        cover = self._cover(words)
         evidence = self._evidence(words)
         best = max(cover.values())
         if best:
-            top = [pid for pid, score in cover.items() if score >= best * 0.8]
-            return self._decide(sorted(top, key=cover.get, reverse=True), evidence)
+            return self._decide(self._top(cover), evidence)
         ranked = sorted(evidence, key=evidence.get, reverse=True)
         if not ranked or evidence[ranked[0]] < 1:
-            return Intent("unknown")
+            return self._glued_typo(words, evidence)
         if len(ranked) > 1 and evidence[ranked[1]] > evidence[ranked[0]] * 0.67:
             return Intent("ambiguous", tuple(p for p in ranked[:4] if evidence[p] > evidence[ranked[0]] * 0.67))
         return self._intent(ranked[0])
+
+    def _cover(self, words: list[str]) -> dict[str, int]:
+        """Per intent, the weight of its most telling trigger the message contains (0: none)."""
+        near = [self._similar(word) for word in words]
+        anywhere = frozenset().union(*near)
+        return {pid: max((weight for form, weight in forms if form[0] in anywhere and _covers(near, form)),
+                         default=0)
+                for pid, forms in self.forms.items()}
+
+    @staticmethod
+    def _top(cover: dict[str, int]) -> list[str]:
+        best = max(cover.values())
+        return sorted((pid for pid, score in cover.items() if score >= best * 0.8), key=cover.get, reverse=True)
+
+    def _glued_typo(self, words: list[str], evidence: dict[str, float]) -> Intent:
+        """A message nothing else understood may hold a typo in a word too short to be told from
+        other words alone ("ket hn"): glued to its neighbour it is long enough ("kethn" ~ "kethon",
+        a form every trigger has). Tried only here, as it compares the message once per word pair."""
+        for i in range(len(words) - 1):
+            if min(len(words[i]), len(words[i + 1])) > 2:
+                continue  # both words long enough for similar_word already
+            cover = self._cover(words[:i] + [words[i] + words[i + 1]] + words[i + 2:])
+            if max(cover.values()):
+                return self._decide(self._top(cover), evidence)
+        return Intent("unknown")
 
     def _evidence(self, words: list[str]) -> dict[str, float]:
         """Sum of the weights of the message's words found in each intent's vocabulary."""
