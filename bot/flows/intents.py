@@ -153,8 +153,8 @@ class IntentMatcher:
 
     def _glued_typo(self, words: list[str], evidence: dict[str, float]) -> Intent:
         """A message nothing else understood may hold a typo in a word too short to be told from
-        other words alone ("ket hn"): glued to its neighbour it is long enough ("kethn" ~ "kethon",
-        a form every trigger has). Tried only here, as it compares the message once per word pair."""
+        other words alone ("ket hn"): glued to its neighbour it is long enough ("kethn" ~ "kethon", the
+        glued form of a trigger of two words or more). Tried only here: it compares the message once per word pair."""
         for i in range(len(words) - 1):
             if min(len(words[i]), len(words[i + 1])) > 2:
                 continue  # both words long enough for similar_word already
