@@ -12,6 +12,7 @@ HIDDEN = r"\1  (hidden: it may hold residents' data)"
 
 
 def hide_details(text: str) -> str:
+    """The text with each database DETAIL line replaced by a note that it was hidden."""
     return DETAIL_LINE.sub(HIDDEN, text) if "DETAIL:" in text else text
 
 
