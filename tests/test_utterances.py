@@ -1,7 +1,9 @@
 """Resident phrasings start the right procedure (or the menu): at least 95% of each set.
 
 utterances-dev.tsv comes from shared/ (a copy is kept in tests/data so a clone alone can run it);
-utterances-extra.tsv was written separately from the trigger lists, as a held-out set."""
+utterances-extra.tsv was written separately from the trigger lists, as a held-out set;
+utterances-chat.tsv holds messages that ask for nothing (small talk, news of the day), which must not
+start a procedure or call a person."""
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "config")
 AT = Moment(now=datetime(2026, 11, 22, 3), today=date(2026, 11, 22))
 SETS = {"dev": [ROOT.parent / "shared" / "utterances-dev.tsv", ROOT / "tests" / "data" / "utterances-dev.tsv"],
-        "extra": [ROOT / "tests" / "data" / "utterances-extra.tsv"]}
+        "extra": [ROOT / "tests" / "data" / "utterances-extra.tsv"],
+        "chat": [ROOT / "tests" / "data" / "utterances-chat.tsv"]}
 
 
 def read_set(name: str) -> list[tuple[str, str]]:
@@ -58,3 +61,18 @@ def test_accents_case_spaces_typos_and_elderly_phrasing(text, want):
 def test_a_message_no_trigger_is_near_is_not_understood(text):
     """Short words glued to their neighbour catch a typo like «ket hn»; they do not make up a match."""
     assert understood_as(text) == "unknown"
+
+
+@pytest.mark.parametrize("text", ["hom nay troi dep qua", "Tuần sau tôi về quê", "tôi ở Hà Nội",
+                                  "Ông nhà tôi hay quên lắm", "Bác ăn cơm chưa", "Tôi thích nghe nhạc"])
+def test_an_everyday_word_alone_does_not_start_anything(text):
+    """«trời» is not «trợ» (cấp), «quê» is not «quên» (mật khẩu), «nói» alone is not «nói chuyện với cán bộ»."""
+    assert understood_as(text) == "unknown"
+
+
+@pytest.mark.parametrize("text, want", [("có thể hẹn tối thứ sáu được không ạ", "dat_lich"),
+                                        ("ống nước đầu ngõ bị vỡ", "phan_anh"),
+                                        ("cháu ơi bác hỏi thủ tục cưới xin ở phường", "ket_hon"),
+                                        ("xe tải đỗ chắn hết lối vào ngõ", "phan_anh")])
+def test_one_telling_word_is_enough_when_the_message_asks_or_two_agree(text, want):
+    assert understood_as(text) == want

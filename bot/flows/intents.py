@@ -37,6 +37,17 @@ pho ban chau bac em anh chi ong ba co toi minh cho hoi chut voi buoi sang chieu 
 vang da duoc roi thanks thank you tks la gi the nao giup""".split())
 
 
+# Phrases that show a message asks for something ("how", "where", "I need") or reports something wrong
+# ("bị", "hỏng"). Without one, a message no trigger covers needs two telling words: one everyday word
+# ("nói", "quên", "đại") is not a request.
+ASKING = tuple(p.split() for p in ("hoi", "can", "muon", "xin", "giup", "thu tuc", "giay", "dang ky", "the nao",
+                                   "sao", "o dau", "khi nao", "bao nhieu", "duoc khong", "co the", "huong dan",
+                                   "bao", "phan anh", "bi", "hong"))
+# Evidence from a typo only for words this long: one letter more or less in a shorter Vietnamese word is
+# usually another word ("trời" is not "trợ", "quê" is not "quên").
+TYPO_EVIDENCE_LETTERS = 6
+
+
 @dataclass(frozen=True)
 class Intent:
     kind: str  # "procedure", "human", "menu", "ambiguous", "unknown"
@@ -68,6 +79,11 @@ def _covers(near: list[frozenset[str]], phrase: list[str], slack: int = 2) -> bo
         else:
             return True
     return False
+
+
+def _asks(words: list[str]) -> bool:
+    """The message holds one of the ASKING phrases, word for word."""
+    return any(words[i:i + len(p)] == p for p in ASKING for i in range(len(words) - len(p) + 1))
 
 
 def _weight(phrase: list[str]) -> int:
@@ -132,7 +148,7 @@ class IntentMatcher:
         if best:
             return self._decide(self._top(cover), evidence)
         ranked = sorted(evidence, key=evidence.get, reverse=True)
-        if not ranked or evidence[ranked[0]] < 1:
+        if not ranked or evidence[ranked[0]] < (1 if _asks(words) else 2):
             return self._glued_typo(words, evidence)
         if len(ranked) > 1 and evidence[ranked[1]] > evidence[ranked[0]] * 0.67:
             return Intent("ambiguous", tuple(p for p in ranked[:4] if evidence[p] > evidence[ranked[0]] * 0.67))
@@ -167,8 +183,9 @@ class IntentMatcher:
         """Sum of the weights of the message's words found in each intent's vocabulary."""
         scores: dict[str, float] = {}
         for word in {w for w in words if w not in GENERIC and len(w) > 1}:
+            near = self._similar(word) if len(word) >= TYPO_EVIDENCE_LETTERS else ()
             for pid, vocab in self.vocab.items():
-                weight = vocab.get(word) or max((vocab[k] for k in self._similar(word) if k in vocab), default=0)
+                weight = vocab.get(word) or max((vocab[k] for k in near if k in vocab), default=0)
                 if weight:
                     scores[pid] = scores.get(pid, 0) + weight
         return scores
