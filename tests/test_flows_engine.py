@@ -61,6 +61,33 @@ def test_refusing_consent_still_gives_guidance_and_collects_nothing():
     assert chat.state["mode"] == "menu" and "answers" not in chat.state
 
 
+@pytest.mark.parametrize("said", ["vâng", "Vâng ạ", "dạ vâng", "dạ đồng ý", "ok", "ừ", "được ạ", "có ạ",
+                                  "đồng ý nhé cháu"])
+def test_consent_in_the_words_residents_say_yes(said):
+    chat = Chat()
+    chat.say("khai sinh")
+    chat.say(said)
+    assert chat.state["mode"] == "ask" and chat.state["consent_at"]
+    assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
+
+
+@pytest.mark.parametrize("said", ["không ạ", "dạ không", "chưa", "không đồng ý đâu"])
+def test_consent_refused_in_the_words_residents_say_no(said):
+    chat = Chat()
+    chat.say("khai sinh")
+    assert texts.NO_CONSENT in chat.say(said)
+    assert chat.state["mode"] == "menu" and "consent_at" not in chat.state
+
+
+@pytest.mark.parametrize("said", ["có mất tiền không", "dạ", "được không"])
+def test_a_question_or_a_bare_da_is_not_taken_for_consent(said):
+    """«Có mất tiền không» starts with «có» but asks; «dạ» alone only says the resident is listening."""
+    chat = Chat()
+    chat.say("khai sinh")
+    assert chat.say(said).startswith(texts.PLEASE_CHOOSE)
+    assert chat.state["mode"] == "consent"
+
+
 @pytest.mark.parametrize("wrong, problem", [("32/13/2024", "date"), ("hôm qua nữa", "date"),
                                             ("15/08/2030", "date_future")])
 def test_wrong_date_explains_with_example_and_asks_again(wrong, problem):
@@ -132,6 +159,18 @@ def test_summary_then_edit_one_field_then_send():
     (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
     assert submit.answers[procedure.steps[phone_number - 1].field] == "0987654321"
     assert submit.channel == "nha_van_hoa"
+
+
+@pytest.mark.parametrize("said", ["vâng", "gửi đi ạ", "dạ đồng ý", "ok gửi"])
+def test_summary_sent_with_a_plain_yes(said):
+    chat = started("khai_tu")
+    for step in CATALOG.procedures["khai_tu"].steps:
+        chat.say(right_text(step, AT.today))
+    if chat.state["mode"] == "channel":
+        chat.say("1")
+    assert chat.state["mode"] == "summary"
+    chat.say(said)
+    assert [e.procedure_id for e in chat.effects if isinstance(e, Submit)] == ["khai_tu"]
 
 
 def test_idle_conversation_offers_to_continue_or_restart():

@@ -12,6 +12,9 @@ YES = {"co", "1", "dung", "u", "uh", "um", "vang", "da", "roi", "da roi", "co a"
        "dong y", "duoc", "yes", "co roi", "vang a", "da co"}
 NO = {"khong", "2", "chua", "khong co", "chua co", "khong phai", "no", "khong a", "chua a", "sai"}
 SKIP = {"bo qua", "khong co", "khong biet", "chua co", "skip", "bo"}
+# How a yes starts («vâng ạ», «dạ đồng ý», «được ạ», «ok gửi đi»); a no starts with «không» or «chưa».
+AGREE_STARTS = ("co", "vang", "duoc", "ok", "dong y", "u", "yes", "gui", "xac nhan")
+POLITE_WORDS = {"a", "nhe", "nha", "chau", "em"}  # «vâng ạ», «đồng ý nhé cháu»
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,30 @@ def _number(step: Step, text: str, today: date) -> Checked:
     return Checked(str(int(digits))) if digits.isdigit() and len(digits) <= 9 else Checked(problem="number")
 
 
+def agrees(text: str) -> bool | None:
+    """A clear yes (True), a clear no (False), or neither (None): a question such as «có mất tiền không»,
+    a bare «dạ», anything else. A leading «dạ» and a trailing «ạ», «nhé», «cháu» are politeness."""
+    words = normalize(text).split()
+    while len(words) > 1 and words[-1] in POLITE_WORDS:
+        words.pop()
+    if len(words) > 1 and words[0] == "da":
+        words = words[1:]
+    if words[:1] in (["khong"], ["chua"]) or "khong dong y" in " ".join(words):
+        return False
+    if "khong" in words:
+        return None
+    return True if any(words[:len(start.split())] == start.split() for start in AGREE_STARTS) else None
+
+
 def _yesno(step: Step, text: str, today: date) -> Checked:
     said = normalize(text)
     if said in YES or (said.startswith("co ") and len(said) < 12):
         return Checked("Có")
     if said in NO or said.startswith(("khong ", "chua ")):
         return Checked("Không")
+    agreed = agrees(text)
+    if agreed is not None:
+        return Checked("Có" if agreed else "Không")
     return Checked(problem="yesno")
 
 

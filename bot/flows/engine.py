@@ -8,7 +8,7 @@ from typing import Callable
 
 from bot import texts
 from bot.flows import render, slots
-from bot.flows.answers import Given, check, is_skip, pick_option
+from bot.flows.answers import Given, agrees, check, is_skip, pick_option
 from bot.flows.catalog import Catalog
 from bot.flows.intents import HUMAN, command_of
 from bot.flows.text import normalize
@@ -170,7 +170,7 @@ def _ask_human(state: dict) -> Outcome:
 def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     choice = pick_option(given.text, texts.CONSENT_OPTIONS) if given.kind == "text" else None
     if choice is None and given.kind == "text":
-        choice = {"co": 0, "khong": 1}.get(normalize(given.text).split(" ")[0])
+        choice = {True: 0, False: 1}.get(agrees(given.text))
     if choice == 0:
         state.update(mode="ask", index=0, errors=0, consent_at=at.now.isoformat())
         return Outcome(state, _question(catalog, state, at))
@@ -267,7 +267,7 @@ def _channel(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 
 def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     said = normalize(given.text) if given.kind == "text" else ""
-    if said in SUBMIT_WORDS:
+    if said in SUBMIT_WORDS or said and agrees(given.text):
         procedure = catalog.procedures[state["procedure"]]
         if taken := slots.taken_slot(catalog, procedure, state["answers"], at):  # filled up meanwhile
             state["answers"] = {k: v for k, v in state["answers"].items() if k != taken.field}
