@@ -49,7 +49,7 @@ def script(procedure_id: str) -> list[str]:
     """What a resident types to walk the procedure: the trigger, consent, each answer, then «gửi»."""
     procedure = load_catalog(ROOT / "config").procedures[procedure_id]
     today = date.today()
-    return [procedure.triggers[0], "đồng ý", *(right_text(step, today) for step in procedure.steps), "gửi"]
+    return [procedure.triggers[0], "đồng ý", *(right_text(step, today) for step in procedure.questions), "gửi"]
 
 
 class Crowd:

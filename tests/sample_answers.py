@@ -24,6 +24,8 @@ def right_text(step: Step, today: date) -> str:
 
 def stored_value(step: Step, today: date) -> str:
     """What the bot keeps for right_text (choices keep the option's words)."""
+    if step.from_date:  # worked out from right_text's past day, more than a year ago: past any deadline
+        return "Không"
     if step.type == "choice":
         return step.choices[0]
     if step.type == "yesno":

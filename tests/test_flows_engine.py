@@ -117,7 +117,7 @@ def test_third_wrong_answer_offers_a_volunteer_and_yes_asks_for_one():
 def test_commands_work_at_any_step():
     chat = started("khai_sinh")
     chat.say("15/08/2026")
-    second = CATALOG.procedures["khai_sinh"].steps[1].ask
+    second = CATALOG.procedures["khai_sinh"].questions[1].ask
     assert chat.say("nhắc lại").startswith(second)
     assert chat.say("Quay lai").startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
     chat.say("15/08/2026")
@@ -164,13 +164,56 @@ def test_summary_then_edit_one_field_then_send():
 @pytest.mark.parametrize("said", ["vâng", "gửi đi ạ", "dạ đồng ý", "ok gửi"])
 def test_summary_sent_with_a_plain_yes(said):
     chat = started("khai_tu")
-    for step in CATALOG.procedures["khai_tu"].steps:
+    for step in CATALOG.procedures["khai_tu"].questions:
         chat.say(right_text(step, AT.today))
     if chat.state["mode"] == "channel":
         chat.say("1")
     assert chat.state["mode"] == "summary"
     chat.say(said)
     assert [e.procedure_id for e in chat.effects if isinstance(e, Submit)] == ["khai_tu"]
+
+
+@pytest.mark.parametrize("days_ago, value, note", [(10, "Có", "vẫn đúng hạn"), (60, "Có", "vẫn đúng hạn"),
+                                                    (61, "Không", "đã quá 60 ngày")])
+def test_the_deadline_is_worked_out_from_the_birth_date_not_asked(days_ago, value, note):
+    chat = started("khai_sinh")
+    procedure = CATALOG.procedures["khai_sinh"]
+    said = chat.say((AT.today - timedelta(days=days_ago)).strftime("%d/%m/%Y"))
+    assert note in said.lower()
+    assert chat.last[-1].text.startswith(procedure.questions[1].ask)  # the next question, not «chưa quá 60 ngày?»
+    assert chat.state["answers"]["within_60_days"] == value
+
+
+def test_editing_the_date_works_the_deadline_out_again():
+    chat = started("khai_tu")
+    procedure = CATALOG.procedures["khai_tu"]
+    for step in procedure.questions:
+        chat.say(right_text(step, AT.today))  # a day more than a year ago
+    if chat.state["mode"] == "channel":
+        chat.say("1")
+    summary = chat.last[-1].text
+    assert "- Còn trong hạn 15 ngày: Không" in summary
+    edit = chat.say("2")
+    assert "Còn trong hạn" not in edit  # only what was asked can be edited, numbered as in the summary
+    date_number = next(n for n, s in enumerate(procedure.questions, 1) if s.field == "death_date")
+    assert f"{date_number}. Ngày mất" in edit and f"{date_number}. Ngày mất" in summary
+    chat.say(str(date_number))
+    said = chat.say("hôm qua")
+    assert "vẫn đúng hạn" in said and "- Còn trong hạn 15 ngày: Có" in chat.last[-1].text
+    chat.say("gửi")
+    (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
+    assert submit.answers["within_15_days"] == "Có" and submit.answers["death_date"] == "21/11/2026"
+
+
+def test_a_conversation_saved_on_a_question_since_worked_out_goes_on():
+    """Saved while «chưa quá 60 ngày?» was still asked: the answer is worked out and the next question comes."""
+    procedure = CATALOG.procedures["khai_sinh"]
+    saved = {"mode": "ask", "procedure": "khai_sinh", "index": procedure.step_index("within_60_days"), "errors": 0,
+             "answers": {"child_birth_date": "12/11/2026"}, "consent_at": T0.isoformat(), "updated_at": T0.isoformat()}
+    for said in ("có", "nhắc lại"):
+        outcome = respond(CATALOG, dict(saved), Given("text", said), AT)
+        assert outcome.state["answers"]["within_60_days"] == "Có"
+        assert outcome.replies[-1].text.startswith(procedure.questions[1].ask)
 
 
 def test_idle_conversation_offers_to_continue_or_restart():

@@ -28,7 +28,7 @@ def walk(bot, user: str, procedure_id: str) -> str:
     procedure = CATALOG.procedures[procedure_id]
     bot.say(user, procedure.triggers[0])
     bot.say(user, "đồng ý")
-    for step in procedure.steps:
+    for step in procedure.questions:
         replies = bot.say(user, typed(step))
     if not replies[-1].startswith(texts.SUMMARY_TITLE):
         replies = bot.say(user, "1")

@@ -18,7 +18,7 @@ def test_every_required_procedure_has_a_valid_file():
     catalog = load_catalog(CONFIG)
     assert REQUIRED <= set(catalog.procedures)
     for procedure in catalog.procedures.values():
-        assert procedure.steps and all(s.type in STEP_TYPES and s.ask and s.label != s.field
+        assert procedure.steps and all(s.type in STEP_TYPES and (s.ask or s.from_date) and s.label != s.field
                                        for s in procedure.steps), procedure.id
 
 
@@ -49,6 +49,18 @@ def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, m
     assert str(path) in str(info.value) and message in str(info.value)
     line = int(str(info.value).split(":")[1])
     assert line > 0
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("from_date: death_date", "from_date: place_of_death", "from_date must name an earlier date step"),
+    ("from_date: death_date\n    within_days: 15", "from_date: death_date", "it needs within_days"),
+    ("from_date: death_date", "from_date: death_date\n    ask: \"Còn hạn không?\"", "has no ask"),
+])
+def test_a_worked_out_step_must_name_an_earlier_date(config_copy, old, new, message):
+    path = break_file(config_copy, old, new, name="khai_tu.yaml")
+    with pytest.raises(ProcedureFileError) as info:
+        load_catalog(config_copy)
+    assert str(path) in str(info.value) and message in str(info.value)
 
 
 def test_empty_question_points_at_its_step_line(config_copy):

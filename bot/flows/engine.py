@@ -183,6 +183,8 @@ def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     procedure = catalog.procedures[state["procedure"]]
     step = procedure.steps[state["index"]]
+    if not step.asked:  # waiting on a step that has since become worked out: see _question
+        return Outcome(state, _question(catalog, state, at))
     if step.optional and given.kind == "text" and is_skip(given.text):
         value = ""
     else:
@@ -192,12 +194,32 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
             return _wrong(catalog, state, checked.problem, at)
         value = checked.value
     answers = {**state.get("answers", {}), step.field: value}
+    notes = [_note(step, value), *_work_out(procedure, answers, step.field, at.today)]
     # In the order asked; a new day needs its part of the day chosen again (asked next, even when editing).
     state["answers"] = {s.field: answers[s.field] for s in procedure.steps
                         if s.field in answers and s.date_field != step.field}
     state["errors"] = 0
-    note = step.notes.get("yes" if value == "Có" else "no" if value == "Không" else value)
-    return _advance(catalog, state, [Text(note)] if note else [], at)
+    return _advance(catalog, state, [Text(note) for note in notes if note], at)
+
+
+def _note(step, value: str) -> str | None:
+    return step.notes.get("yes" if value == "Có" else "no" if value == "Không" else value)
+
+
+def _work_out(procedure, answers: dict, date_field: str, today: date) -> list[str | None]:
+    """Answer the steps worked out from that date (in `answers`); return their notes."""
+    notes = []
+    for step in procedure.steps:
+        if step.from_date == date_field and answers.get(date_field):
+            answers[step.field] = _within_days(answers[date_field], step.within_days, today)
+            notes.append(_note(step, answers[step.field]))
+    return notes
+
+
+def _within_days(day_text: str, days: int, today: date) -> str:
+    """«Có» when the day (dd/mm/yyyy, as a date step keeps it) is at most `days` days before today."""
+    day = datetime.strptime(day_text, "%d/%m/%Y").date()
+    return "Có" if (today - day).days <= days else "Không"
 
 
 def _wrong(catalog: Catalog, state: dict, problem: str, at: Moment) -> Outcome:
@@ -216,6 +238,9 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     """Ask the current step; a slot step offers the parts of its day with room, or asks the day again."""
     procedure = catalog.procedures[state["procedure"]]
     step = procedure.steps[state["index"]]
+    if not step.asked:  # a conversation saved while this step was still asked: work it out, ask the next
+        notes = _work_out(procedure, state.setdefault("answers", {}), step.from_date, at.today)
+        return _advance(catalog, state, [Text(note) for note in notes if note], at).replies
     if step.type != "slot":
         return [render.question(step)]
     day = state.get("answers", {}).get(step.date_field, "")
@@ -229,8 +254,8 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
 def _next_index(procedure, state: dict) -> int | None:
     """The next question: the following step, or when editing (or moving a booking) the first unanswered."""
     if state.get("editing"):
-        return next((i for i, s in enumerate(procedure.steps) if s.field not in state["answers"]), None)
-    return state["index"] + 1 if state["index"] + 1 < len(procedure.steps) else None
+        return next((i for i, s in enumerate(procedure.steps) if s.asked and s.field not in state["answers"]), None)
+    return next((i for i, s in enumerate(procedure.steps) if i > state["index"] and s.asked), None)
 
 
 def _advance(catalog: Catalog, state: dict, replies: list[Reply], at: Moment) -> Outcome:
@@ -283,10 +308,10 @@ def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 
 def _edit(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     procedure = catalog.procedures[state["procedure"]]
-    index = pick_option(given.text, [s.label for s in procedure.steps]) if given.kind == "text" else None
+    index = pick_option(given.text, [s.label for s in procedure.questions]) if given.kind == "text" else None
     if index is None:
         return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure)])
-    state.update(mode="ask", index=index, editing=True, errors=0)
+    state.update(mode="ask", index=procedure.step_index(procedure.questions[index].field), editing=True, errors=0)
     return Outcome(state, _question(catalog, state, at))
 
 
@@ -339,9 +364,9 @@ def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
     if mode == "ask" and state.get("index", 0) == 0 and not state.get("editing"):
         return Outcome(state, [Text(texts.NOTHING_TO_GO_BACK), *_question(catalog, state, at)])
     if mode == "ask" and not state.get("editing"):
-        state["index"] -= 1
+        state["index"] = max(i for i, s in enumerate(procedure.steps) if i < state["index"] and s.asked)
     elif mode in ("channel", "summary", "edit"):
-        state["index"] = len(procedure.steps) - 1
+        state["index"] = procedure.step_index(procedure.questions[-1].field)
         state.pop("channel", None)  # asked again (or derived again) after the last question
     state.update(mode="ask", errors=0)
     state.pop("editing", None)

@@ -116,7 +116,8 @@ def _step(path: Path, raw: object, number: int) -> Step:
         fail(f"unknown key(s): {', '.join(extra)}")
     if not is_snake_case(raw.get("field")):
         fail("field must be a snake_case name")
-    if not _text(raw.get("ask")):
+    from_date = raw.get("from_date", "")
+    if not from_date and not _text(raw.get("ask")):
         fail("ask (the question) is empty")
     if not _text(raw.get("label")):
         fail("label (the name shown in the summary) is empty")
@@ -139,21 +140,24 @@ def _step(path: Path, raw: object, number: int) -> Step:
     if when not in ("past", "future", "any") or (when != "any" and kind != "date"):
         fail("when must be past, future or any, and only on date steps")
     within = raw.get("within_days")
-    if within is not None and (kind != "date" or not isinstance(within, int) or within < 1):
-        fail("within_days must be a whole number of days, on a date step")
+    if within is not None and (kind != "date" and not from_date or not isinstance(within, int) or within < 1):
+        fail("within_days must be a whole number of days, on a date step or a step with from_date")
+    if from_date and (kind != "yesno" or within is None or raw.get("optional") or raw.get("ask")):
+        fail("from_date is for a yesno step worked out from a date: it needs within_days, and has no ask "
+             "and no optional")
     if not isinstance(raw.get("optional", False), bool):
         fail("optional must be true or false")
     date_field = raw.get("date_field", "")
     if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
         fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
-    return Step(field=raw["field"], label=raw["label"].strip(), ask=raw["ask"].strip(),
+    return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
                 notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
-                within_days=within)
+                within_days=within, from_date=str(from_date))
 
 
 def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:
-    """Fields are unique, and a slot step's date_field names an earlier date step."""
+    """Fields are unique, and a slot step's date_field and a step's from_date name an earlier date step."""
     seen: dict[str, str] = {}
     for number, (step, raw) in enumerate(zip(steps, raw_steps), 1):
         if step.field in seen:
@@ -161,4 +165,6 @@ def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -
         if step.type == "slot" and seen.get(step.date_field) != "date":
             raise ProcedureFileError(path, raw.get(LINE),
                                      f"step {number}: date_field must name an earlier date step")
+        if step.from_date and seen.get(step.from_date) != "date":
+            raise ProcedureFileError(path, raw.get(LINE), f"step {number}: from_date must name an earlier date step")
         seen[step.field] = step.type

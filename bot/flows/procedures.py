@@ -14,7 +14,8 @@ CHANNELS = ("online", "nha_van_hoa", "tai_nha")
 TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
             "channel_from"}
 GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
-STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days"}
+STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days",
+             "from_date"}
 LINE = "__line__"
 
 
@@ -59,8 +60,15 @@ class Step:
     choices: tuple[str, ...] = ()
     notes: dict = field(default_factory=dict)
     when: str = "any"
-    within_days: int | None = None  # date steps: at most this many days from today
+    within_days: int | None = None  # date steps: at most this many days from today; from_date: the deadline
     date_field: str = ""  # for `slot`: the earlier `date` step whose day the parts are offered for
+    # for `yesno`: an earlier `date` step this is worked out from, not asked: «Có» when that day is at most
+    # within_days days before today («còn trong hạn 60 ngày» from the birth date)
+    from_date: str = ""
+
+    @property
+    def asked(self) -> bool:
+        return not self.from_date
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ class Procedure:
 
     def step_index(self, field_name: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.field == field_name)
+
+    @property
+    def questions(self) -> tuple[Step, ...]:
+        """The steps asked of the resident, in order (the rest are worked out from their answers)."""
+        return tuple(s for s in self.steps if s.asked)
 
 
 class _LineLoader(yaml.SafeLoader):

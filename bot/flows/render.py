@@ -54,16 +54,18 @@ def channel_question() -> Choices:
 
 def summary(procedure: Procedure, answers: dict, channel: str | None) -> Choices:
     lines = [texts.SUMMARY_TITLE, procedure.title]
-    for number, step in enumerate(procedure.steps, start=1):
-        value = answers.get(step.field)
-        lines.append(f"{number}. {step.label}: {value if value else texts.SKIPPED}")
+    number = 0
+    for step in procedure.steps:  # numbered as the edit question numbers them; worked-out lines get a dash
+        value = answers.get(step.field) or texts.SKIPPED
+        number += step.asked
+        lines.append(f"{number}. {step.label}: {value}" if step.asked else f"- {step.label}: {value}")
     if channel:
         lines.append(f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS[channel]}")
     return Choices("\n".join(lines), texts.SUMMARY_OPTIONS)
 
 
 def edit_question(procedure: Procedure) -> Text:
-    lines = [texts.EDIT_WHICH] + [f"{n}. {s.label}" for n, s in enumerate(procedure.steps, start=1)]
+    lines = [texts.EDIT_WHICH] + [f"{n}. {s.label}" for n, s in enumerate(procedure.questions, start=1)]
     return Text("\n".join(lines))
 
 
