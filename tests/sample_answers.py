@@ -17,6 +17,10 @@ def right_text(step: Step, today: date) -> str:
         day = today + timedelta(days=min(step.within_days or 10, 3)) if step.when == "future" \
             else date(today.year - 1, 8, 15)
         return day.strftime("%d/%m/%Y")
+    if step.type == "choice":  # the first option that goes straight on (not one that offers to stop)
+        return str(next(n for n, c in enumerate(step.choices, 1) if c not in step.offer_stop))
+    if step.type == "yesno":
+        return "không" if "yes" in step.offer_stop else "có"
     return {"text": "Đèn đường trước nhà số 12 bị hỏng", "name": "Nguyễn Văn An", "phone": "0912345678",
             "cccd": "001234567890", "number": "3", "choice": "1", "yesno": "có",
             "address": "Số 12 ngõ 5 phố Hoa Lư", "location": "Đầu ngõ 5 phố Hoa Lư", "slot": "1"}[step.type]
@@ -27,9 +31,9 @@ def stored_value(step: Step, today: date) -> str:
     if step.from_date:  # worked out from right_text's past day, more than a year ago: past any deadline
         return "Không"
     if step.type == "choice":
-        return step.choices[0]
+        return next(c for c in step.choices if c not in step.offer_stop)
     if step.type == "yesno":
-        return "Có"
+        return "Không" if "yes" in step.offer_stop else "Có"
     if step.type == "slot":  # the first part of the day (all are free on an empty day ten days ahead)
         return yaml.safe_load(SCHEDULE.read_text(encoding="utf-8"))["parts"][0]["title"]
     return right_text(step, today)

@@ -216,6 +216,37 @@ def test_a_conversation_saved_on_a_question_since_worked_out_goes_on():
         assert outcome.replies[-1].text.startswith(procedure.questions[1].ask)
 
 
+def at_the_30_days_question() -> Chat:
+    chat = started("tam_tru")
+    chat.say("đăng ký mới")
+    assert chat.last[-1].text.startswith(CATALOG.procedures["tam_tru"].steps[1].ask)
+    return chat
+
+
+@pytest.mark.parametrize("stop", ["2", "Dừng ở đây", "không", "dừng"])
+def test_an_answer_that_makes_the_procedure_unneeded_offers_to_stop(stop):
+    chat = at_the_30_days_question()
+    said = chat.say("không")  # staying under 30 days: no tạm trú needed
+    assert CATALOG.procedures["tam_tru"].steps[1].notes["no"] in said and chat.last[-1].text == texts.GO_ON
+    assert texts.STOPPED in chat.say(stop)
+    assert chat.state["mode"] == "menu" and "answers" not in chat.state and not chat.effects
+
+
+@pytest.mark.parametrize("go_on", ["1", "vẫn làm tiếp", "vâng"])
+def test_the_resident_may_still_go_on(go_on):
+    chat = at_the_30_days_question()
+    chat.say("không")
+    assert chat.say(go_on).startswith(CATALOG.procedures["tam_tru"].steps[2].ask)
+    assert chat.state["answers"]["stay_30_days"] == "Không"
+
+
+def test_going_back_from_the_offer_to_stop_asks_the_question_again():
+    chat = at_the_30_days_question()
+    chat.say("không")
+    assert chat.say("quay lại").startswith(CATALOG.procedures["tam_tru"].steps[1].ask)
+    assert chat.say("có").startswith(CATALOG.procedures["tam_tru"].steps[2].ask)
+
+
 def test_idle_conversation_offers_to_continue_or_restart():
     chat = started("khai_tu")
     chat.say(right_text(CATALOG.procedures["khai_tu"].steps[0], AT.today))

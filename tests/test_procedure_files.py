@@ -51,13 +51,15 @@ def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, m
     assert line > 0
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("from_date: death_date", "from_date: place_of_death", "from_date must name an earlier date step"),
-    ("from_date: death_date\n    within_days: 15", "from_date: death_date", "it needs within_days"),
-    ("from_date: death_date", "from_date: death_date\n    ask: \"Còn hạn không?\"", "has no ask"),
+@pytest.mark.parametrize("name, old, new, message", [
+    ("khai_tu.yaml", "from_date: death_date", "from_date: place_of_death", "from_date must name an earlier date step"),
+    ("khai_tu.yaml", "from_date: death_date\n    within_days: 15", "from_date: death_date", "it needs within_days"),
+    ("khai_tu.yaml", "from_date: death_date", "from_date: death_date\n    ask: \"Còn hạn không?\"", "has no ask"),
+    ("khai_tu.yaml", "type: name\n", "type: name\n    offer_stop: [\"yes\"]\n", "offer_stop lists answers that"),
+    ("tam_tru.yaml", "offer_stop: [\"no\"]", "offer_stop: 5", "offer_stop lists answers that have a note"),
 ])
-def test_a_worked_out_step_must_name_an_earlier_date(config_copy, old, new, message):
-    path = break_file(config_copy, old, new, name="khai_tu.yaml")
+def test_bad_from_date_or_offer_stop_is_refused(config_copy, name, old, new, message):
+    path = break_file(config_copy, old, new, name=name)
     with pytest.raises(ProcedureFileError) as info:
         load_catalog(config_copy)
     assert str(path) in str(info.value) and message in str(info.value)

@@ -14,7 +14,7 @@ from bot.flows.intents import HUMAN, command_of
 from bot.flows.text import normalize
 from bot.replies import Choices, Reply, Text
 
-IN_PROCEDURE = {"consent", "ask", "offer_human", "channel", "summary", "edit"}
+IN_PROCEDURE = {"consent", "ask", "offer_human", "go_on", "channel", "summary", "edit"}
 SUBMIT_WORDS = {"1", "gui", "gui di", "dong y", "co", "ok", "xac nhan", "dung", "dung roi", "duoc", "so 1"}
 EDIT_WORDS = {"2", "sua", "sua lai", "chinh sua", "so 2", "sai"}
 MAX_WRONG = 3
@@ -74,6 +74,8 @@ def prompt(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
         return _question(catalog, state, at)
     if mode == "offer_human":
         return [Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)]
+    if mode == "go_on":
+        return [Choices(texts.GO_ON, texts.GO_ON_OPTIONS)]
     if mode == "channel":
         return [render.channel_question()]
     if mode == "edit":
@@ -84,7 +86,8 @@ def prompt(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
 def _is_offered(state: dict, text: str) -> bool:
     """The words are one of the options on screen (e.g. «Làm lại»), so they are not a command."""
     offered = {"resume": texts.RESUME_OPTIONS, "summary": texts.SUMMARY_OPTIONS,
-               "offer_human": texts.OFFER_HUMAN_OPTIONS, "consent": texts.CONSENT_OPTIONS}.get(state.get("mode"), ())
+               "offer_human": texts.OFFER_HUMAN_OPTIONS, "consent": texts.CONSENT_OPTIONS,
+               "go_on": texts.GO_ON_OPTIONS}.get(state.get("mode"), ())
     return normalize(text) in {normalize(option) for option in offered}
 
 
@@ -199,11 +202,20 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     state["answers"] = {s.field: answers[s.field] for s in procedure.steps
                         if s.field in answers and s.date_field != step.field}
     state["errors"] = 0
-    return _advance(catalog, state, [Text(note) for note in notes if note], at)
+    replies = [Text(note) for note in notes if note]
+    if _answer_key(value) in step.offer_stop:
+        state["mode"] = "go_on"
+        return Outcome(state, [*replies, Choices(texts.GO_ON, texts.GO_ON_OPTIONS)])
+    return _advance(catalog, state, replies, at)
+
+
+def _answer_key(value: str) -> str:
+    """The key notes and offer_stop name an answer by: "yes", "no", or the option's words."""
+    return "yes" if value == "Có" else "no" if value == "Không" else value
 
 
 def _note(step, value: str) -> str | None:
-    return step.notes.get("yes" if value == "Có" else "no" if value == "Không" else value)
+    return step.notes.get(_answer_key(value))
 
 
 def _work_out(procedure, answers: dict, date_field: str, today: date) -> list[str | None]:
@@ -325,6 +337,19 @@ def _offer_human(catalog: Catalog, state: dict, given: Given, at: Moment) -> Out
     return Outcome(state, [Text(texts.PLEASE_CHOOSE), Choices(texts.OFFER_HUMAN, texts.OFFER_HUMAN_OPTIONS)])
 
 
+def _go_on(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    """After an answer whose note says the procedure may not be needed: go on, or stop keeping nothing."""
+    index = pick_option(given.text, texts.GO_ON_OPTIONS) if given.kind == "text" else None
+    if index is None and given.kind == "text":
+        index = {True: 0, False: 1}.get(agrees(given.text))
+    if index == 0:
+        state["mode"] = "ask"
+        return _advance(catalog, state, [], at)
+    if index == 1:
+        return _menu(catalog, Text(texts.STOPPED))
+    return Outcome(state, [Text(texts.PLEASE_CHOOSE), Choices(texts.GO_ON, texts.GO_ON_OPTIONS)])
+
+
 def _offer_resume(catalog: Catalog, state: dict) -> Outcome:
     title = catalog.procedures[state["procedure"]].title
     saved = {k: v for k, v in state.items() if k != "updated_at"}
@@ -381,4 +406,4 @@ COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
             "menu": lambda catalog, state, at: _menu(catalog),
             "human": lambda catalog, state, at: _ask_human(state)}
 MODES = {"consent": _consent, "ask": _ask, "channel": _channel, "summary": _summary, "edit": _edit,
-         "offer_human": _offer_human, "resume": _resume, "menu": _idle, "choose": _idle}
+         "offer_human": _offer_human, "go_on": _go_on, "resume": _resume, "menu": _idle, "choose": _idle}

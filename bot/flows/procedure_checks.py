@@ -147,13 +147,18 @@ def _step(path: Path, raw: object, number: int) -> Step:
              "and no optional")
     if not isinstance(raw.get("optional", False), bool):
         fail("optional must be true or false")
+    stops = raw.get("offer_stop") or []
+    offer_stop = tuple("yes" if k is True else "no" if k is False else k for k in stops) \
+        if isinstance(stops, list) else ()
+    if not isinstance(stops, list) or any(k not in notes for k in offer_stop):
+        fail("offer_stop lists answers that have a note (the note says why the procedure may not be needed)")
     date_field = raw.get("date_field", "")
     if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
         fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
     return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
                 notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
-                within_days=within, from_date=str(from_date))
+                within_days=within, from_date=str(from_date), offer_stop=offer_stop)
 
 
 def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:

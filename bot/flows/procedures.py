@@ -15,7 +15,7 @@ TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", 
             "channel_from"}
 GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
 STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days",
-             "from_date"}
+             "from_date", "offer_stop"}
 LINE = "__line__"
 
 
@@ -65,6 +65,9 @@ class Step:
     # for `yesno`: an earlier `date` step this is worked out from, not asked: «Có» when that day is at most
     # within_days days before today («còn trong hạn 60 ngày» from the birth date)
     from_date: str = ""
+    # answers (as notes name them: "yes", "no", an option) after which the procedure may not be needed:
+    # their note says why, then the resident is asked whether to go on
+    offer_stop: tuple[str, ...] = ()
 
     @property
     def asked(self) -> bool:
