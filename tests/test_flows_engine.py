@@ -216,6 +216,29 @@ def test_a_conversation_saved_on_a_question_since_worked_out_goes_on():
         assert outcome.replies[-1].text.startswith(procedure.questions[1].ask)
 
 
+def test_guidance_only_gives_the_steps_and_asks_nothing():
+    chat = Chat()
+    said = chat.say("quen mk vneid")
+    procedure = CATALOG.procedures["quen_mat_khau_vneid"]
+    assert said.startswith(procedure.title) and procedure.guidance.online_steps[0] in said
+    assert texts.CONSENT not in said and chat.last[-1].text == texts.GUIDED_HELP
+    assert texts.MENU_TITLE in chat.say("về menu") and chat.state["mode"] == "menu"
+
+
+@pytest.mark.parametrize("said, then", [("1", "human"), ("vâng", "human"), ("2", "menu"), ("không", "menu"),
+                                        ("khai sinh", "khai_sinh")])
+def test_after_guidance_only_a_volunteer_the_menu_or_something_else(said, then):
+    chat = Chat()
+    chat.say("tôi quên mật khẩu vneid")
+    chat.say(said)
+    if then == "human":
+        assert [e.procedure_id for e in chat.effects if isinstance(e, AskHuman)] == ["quen_mat_khau_vneid"]
+    elif then == "menu":
+        assert chat.state["mode"] == "menu" and chat.last[-1].text == texts.MENU_TITLE and not chat.effects
+    else:
+        assert chat.state == {**chat.state, "mode": "consent", "procedure": then}
+
+
 def at_the_30_days_question() -> Chat:
     chat = started("tam_tru")
     chat.say("đăng ký mới")

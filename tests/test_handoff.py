@@ -118,6 +118,20 @@ def test_three_wrong_answers_then_a_volunteer(bot):
 
 
 
+def test_guidance_only_then_a_volunteer_tells_them_what_the_resident_was_doing(bot):
+    """«Quên mật khẩu VNeID» collects nothing: its steps, then a volunteer if the resident still needs one."""
+    setup_team(bot)
+    bot.clock.set_local(2026, 11, 23, 9, 0)
+    said = bot.say("res-9", "tôi quên mật khẩu vneid")
+    assert said[0].startswith("Quên mật khẩu VNeID") and any("«Quên mật khẩu»" in s for s in said)
+    assert said[-1].startswith(texts.GUIDED_HELP) and not any(texts.CONSENT in s for s in said)
+    bot.say("res-9", "gặp tình nguyện viên")
+    notice = bot.inbox("vol-sang")[-1]
+    assert "HT-0001" in notice and "Quên mật khẩu VNeID" in notice
+    with bot.services.store.unit() as uow:
+        assert uow.session.scalar(select(ServiceRequest.kind).where(ServiceRequest.code == "HT-0001")) == "ho_tro"
+
+
 def test_resident_can_cancel_a_waiting_handoff(bot):
     setup_team(bot)
     bot.clock.set_local(2026, 11, 23, 9, 0)

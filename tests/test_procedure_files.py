@@ -18,8 +18,9 @@ def test_every_required_procedure_has_a_valid_file():
     catalog = load_catalog(CONFIG)
     assert REQUIRED <= set(catalog.procedures)
     for procedure in catalog.procedures.values():
-        assert procedure.steps and all(s.type in STEP_TYPES and (s.ask or s.from_date) and s.label != s.field
-                                       for s in procedure.steps), procedure.id
+        assert procedure.steps or procedure.guidance.online_steps, procedure.id  # a form, or guidance only
+        assert all(s.type in STEP_TYPES and (s.ask or s.from_date) and s.label != s.field
+                   for s in procedure.steps), procedure.id
 
 
 @pytest.fixture
@@ -63,6 +64,14 @@ def test_bad_from_date_or_offer_stop_is_refused(config_copy, name, old, new, mes
     with pytest.raises(ProcedureFileError) as info:
         load_catalog(config_copy)
     assert str(path) in str(info.value) and message in str(info.value)
+
+
+def test_guidance_only_needs_its_steps_to_follow(config_copy):
+    path = config_copy / "procedures" / "quen_mat_khau_vneid.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  online_steps:")] + text[text.index("  sources:"):], encoding="utf-8")
+    with pytest.raises(ProcedureFileError, match="guidance only"):
+        load_catalog(config_copy)
 
 
 def test_empty_question_points_at_its_step_line(config_copy):

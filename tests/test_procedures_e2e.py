@@ -47,7 +47,7 @@ def expected_value(step) -> str:
     return {"photo": PHOTO, "location": "21.0285,105.8542"}.get(step.type) or stored_value(step, today())
 
 
-@pytest.mark.parametrize("procedure_id", sorted(CATALOG.procedures))
+@pytest.mark.parametrize("procedure_id", sorted(p for p in CATALOG.procedures if CATALOG.procedures[p].steps))
 def test_walk_every_procedure_to_a_reference_code(bot, procedure_id):
     procedure = CATALOG.procedures[procedure_id]
     user = f"walker-{procedure_id}"

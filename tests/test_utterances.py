@@ -32,7 +32,7 @@ def understood_as(text: str) -> str:
     outcome = respond(CATALOG, None, Given("text", text=text), AT)
     if any(isinstance(e, AskHuman) for e in outcome.effects):
         return "ho_tro"
-    if outcome.state.get("mode") == "consent":
+    if outcome.state.get("mode") in ("consent", "guided"):  # guided: a procedure that is guidance only
         return outcome.state["procedure"]
     if outcome.state.get("mode") == "menu":
         from bot import texts

@@ -87,7 +87,7 @@ def _is_offered(state: dict, text: str) -> bool:
     """The words are one of the options on screen (e.g. «Làm lại»), so they are not a command."""
     offered = {"resume": texts.RESUME_OPTIONS, "summary": texts.SUMMARY_OPTIONS,
                "offer_human": texts.OFFER_HUMAN_OPTIONS, "consent": texts.CONSENT_OPTIONS,
-               "go_on": texts.GO_ON_OPTIONS}.get(state.get("mode"), ())
+               "go_on": texts.GO_ON_OPTIONS, "guided": texts.GUIDED_HELP_OPTIONS}.get(state.get("mode"), ())
     return normalize(text) in {normalize(option) for option in offered}
 
 
@@ -159,10 +159,27 @@ def _start_target(catalog: Catalog, target: str, at: Moment) -> Outcome:
 
 
 def _start(catalog: Catalog, procedure_id: str, at: Moment) -> Outcome:
-    """Say what the procedure is and what it needs, then ask consent before any personal question."""
+    """Say what the procedure is and what it needs, then ask consent before any personal question.
+    A procedure with no steps is guidance only: its steps to follow, and a person if that is not enough."""
     procedure = catalog.procedures[procedure_id]
+    if not procedure.steps:
+        return Outcome({"mode": "guided", "procedure": procedure_id},
+                       [*render.introduction(procedure, at.today), *render.self_service(procedure),
+                        Choices(texts.GUIDED_HELP, texts.GUIDED_HELP_OPTIONS)])
     state = {"mode": "consent", "procedure": procedure_id, "index": 0, "answers": {}, "errors": 0}
     return Outcome(state, [*render.introduction(procedure, at.today), render.consent_question()])
+
+
+def _guided(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    """After guidance only: a volunteer, the menu, or whatever else the resident asks for now."""
+    index = pick_option(given.text, texts.GUIDED_HELP_OPTIONS) if given.kind == "text" else None
+    if index is None and given.kind == "text" and agrees(given.text) is not None:
+        index = 0 if agrees(given.text) else 1
+    if index == 0:
+        return _ask_human(state)
+    if index == 1:
+        return _menu(catalog)
+    return _idle(catalog, {}, given, at)
 
 
 def _ask_human(state: dict) -> Outcome:
@@ -406,4 +423,4 @@ COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
             "menu": lambda catalog, state, at: _menu(catalog),
             "human": lambda catalog, state, at: _ask_human(state)}
 MODES = {"consent": _consent, "ask": _ask, "channel": _channel, "summary": _summary, "edit": _edit,
-         "offer_human": _offer_human, "go_on": _go_on, "resume": _resume, "menu": _idle, "choose": _idle}
+         "offer_human": _offer_human, "go_on": _go_on, "guided": _guided, "resume": _resume, "menu": _idle, "choose": _idle}

@@ -51,16 +51,21 @@ def build_procedure(path: Path, data: object) -> Procedure:
     channel = data.get("channel", "ask")
     if channel != "ask" and channel not in CHANNELS:
         fail(top, f"channel must be 'ask' or one of {', '.join(CHANNELS)}")
-    steps = tuple(_step(path, raw, index) for index, raw in enumerate(_list(path, data, "steps", top), 1))
-    _check_unique_fields(path, steps, data["steps"])
+    if data.get("steps") == []:  # guidance only: what to do, step by step, and nothing to collect
+        steps = ()
+    else:
+        steps = tuple(_step(path, raw, index) for index, raw in enumerate(_list(path, data, "steps", top), 1))
+        _check_unique_fields(path, steps, data["steps"])
     channel_from = data.get("channel_from")
     if channel_from is not None and channel_from not in {s.field for s in steps if s.type == "choice"}:
         fail(top, "channel_from must name a choice step")
+    guidance = _guidance(path, data.get("guidance"), top)
+    if not steps and not guidance.online_steps:
+        fail(top, "a procedure with no steps (guidance only) needs guidance.online_steps: what to do, step by step")
     return Procedure(id=data["id"], code=data["code"], title=data["title"].strip(),
                      menu_title=_text(data.get("menu_title")) or data["title"].strip(),
                      summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
-                     guidance=_guidance(path, data.get("guidance"), top), steps=steps,
-                     channel=channel, channel_from=channel_from)
+                     guidance=guidance, steps=steps, channel=channel, channel_from=channel_from)
 
 
 def _list(path: Path, data: dict, key: str, line) -> list:
