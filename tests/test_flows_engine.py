@@ -97,6 +97,23 @@ def test_wrong_date_explains_with_example_and_asks_again(wrong, problem):
     assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
 
 
+@pytest.mark.parametrize("written, kept", [("tôi tên là Trần Văn Bình", "Trần Văn Bình"),
+                                            ("bà Nguyễn Thị Hoa", "Nguyễn Thị Hoa"), ("Nguyễn Văn Ba.", "Nguyễn Văn Ba"),
+                                            ("nguyen van ba a", "Nguyen Van Ba"), ("Ông Ích Khiêm", "Ông Ích Khiêm")])
+def test_names_in_the_ways_residents_write_them(written, kept):
+    """A lead-in, a form of address or a polite «ạ» is not part of the name; «Ông» is a surname too."""
+    chat = started("khai_tu")
+    chat.say(written)
+    assert chat.state["answers"]["deceased_full_name"] == kept
+
+
+@pytest.mark.parametrize("said", ["không biết", "không nhớ", "chưa đặt tên", "hôm qua"])
+def test_not_knowing_the_name_is_not_kept_as_one(said):
+    chat = started("khai_tu")
+    assert texts.ANSWER_PROBLEMS["name_unknown"] in chat.say(said)
+    assert "deceased_full_name" not in chat.state["answers"] and chat.state["errors"] == 1
+
+
 @pytest.mark.parametrize("written", ["15/08/2026", "15/8/26", "15 tháng 8 năm 2026", "15-8-2026", "15.08.2026"])
 def test_dates_in_the_ways_residents_write_them(written):
     chat = started("khai_sinh")

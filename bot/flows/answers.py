@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.flows.procedures import Step
-from bot.flows.text import normalize, similar_phrase, similar_word
+from bot.flows.text import normalize, similar_phrase, similar_word, strip_diacritics
 
 YES = {"co", "1", "dung", "u", "uh", "um", "vang", "da", "roi", "da roi", "co a", "dung roi", "phai", "ok",
        "dong y", "duoc", "yes", "co roi", "vang a", "da co"}
@@ -60,8 +60,28 @@ def _text(step: Step, text: str, today: date) -> Checked:
     return Checked(text) if 2 <= len(text) <= 1000 else Checked(problem="text")
 
 
+# Words before a name («tôi tên là», «bà», «cháu»…), compared without diacritics for the phrases and with
+# them for the forms of address («Bế», «Bá» are names, «bé», «bà» are not; «ông» is a surname too).
+NAME_LEAD_INS = tuple(p.split() for p in ("toi ten la", "ten toi la", "ho va ten la", "ho ten la", "ten chau la",
+                                          "chau ten la", "ten be la", "be ten la", "ten la", "ten"))
+FORMS_OF_ADDRESS = {"bà", "cụ", "bác", "anh", "chị", "em", "cháu", "con", "bé"}
+AFTER_A_NAME = {"ạ", "a", "nhé", "nha", "ơi"}
+# Words no Vietnamese name holds: «không biết», «chưa đặt tên», «hôm qua» are not names.
+NOT_IN_A_NAME = {"không", "khong", "chưa", "chua", "biết", "biet", "nhớ", "hôm", "rồi", "gì", "đâu", "nào"}
+
+
 def _name(step: Step, text: str, today: date) -> Checked:
-    words = text.split()
+    words = [w.strip(".,;:!?\"'()") for w in text.split()]
+    words = [w for w in words if w]
+    plain = [strip_diacritics(w).lower() for w in words]
+    lead = next((len(p) for p in NAME_LEAD_INS if plain[:len(p)] == p and len(words) - len(p) >= 2), 0)
+    words = words[lead:]
+    while len(words) > 2 and words[0].lower() in FORMS_OF_ADDRESS:
+        words = words[1:]
+    while len(words) > 2 and words[-1].lower() in AFTER_A_NAME:
+        words = words[:-1]
+    if any(w.lower() in NOT_IN_A_NAME for w in words):
+        return Checked(problem="name_unknown")
     if not 2 <= len(words) <= 7 or not all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
         return Checked(problem="name")
     return Checked(" ".join(w[:1].upper() + w[1:].lower() for w in words))
