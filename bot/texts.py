@@ -49,8 +49,8 @@ NOTHING_TO_GO_BACK = "Đây là câu đầu tiên rồi ạ."
 ANSWER_PROBLEMS = {
     "text": "Bác trả lời ngắn gọn giúp tổ (từ 2 đến 1000 chữ) ạ.",
     "name": "Bác gõ họ và tên đầy đủ, chỉ chữ, ví dụ: Nguyễn Văn An.",
-    "name_unknown": ("Tổ cần họ và tên để ghi hồ sơ ạ. Nếu chưa biết, bác hỏi người nhà rồi nhắn lại sau, "
-                     "hoặc gõ «gặp người» để tình nguyện viên giúp."),
+    "unknown": ("Tổ cần thông tin này để ghi hồ sơ ạ. Nếu chưa biết, bác hỏi người nhà rồi nhắn lại sau, "
+                "hoặc gõ «gặp người» để tình nguyện viên giúp."),
     "date": "Ngày chưa đúng ạ. Bác gõ theo dạng ngày/tháng/năm, ví dụ: 15/08/2024.",
     "date_future": "Ngày này chưa tới ạ. Bác xem lại giúp tổ, ví dụ: 15/08/2024.",
     "date_past": "Ngày này đã qua rồi ạ. Bác chọn một ngày sắp tới, ví dụ: {example}.",

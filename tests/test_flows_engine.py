@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.flows.answers import Given
+from bot.flows.answers import Given, check
 from bot.flows.catalog import load_catalog
 from bot.flows.engine import AskHuman, Moment, Submit, respond
 from bot.replies import Choices
@@ -107,10 +107,27 @@ def test_names_in_the_ways_residents_write_them(written, kept):
     assert chat.state["answers"]["deceased_full_name"] == kept
 
 
+def test_an_option_typed_word_for_word_beats_one_a_typo_away():
+    from bot.flows.answers import pick_option
+    options = ("Lương hưu", "Trợ cấp xã hội khác", "Không có", "Không rõ")
+    assert pick_option("không rõ", options) == 3 and pick_option("không có", options) == 2
+    assert pick_option("khong coo", options) == 2  # a typo still picks
+
+
+def test_not_knowing_is_not_a_no_but_a_choice_may_offer_it():
+    chat = started("khai_sinh")
+    chat.say("15/11/2026")
+    assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[2].ask)  # a yes/no question
+    assert texts.ANSWER_PROBLEMS["unknown"] in chat.say("không biết")
+    assert CATALOG.procedures["khai_sinh"].steps[2].field not in chat.state["answers"]
+    benefits = CATALOG.procedures["khai_tu"].steps[CATALOG.procedures["khai_tu"].step_index("deceased_benefits")]
+    assert check(benefits, Given("text", "không rõ"), AT.today).value == "Không rõ"
+
+
 @pytest.mark.parametrize("said", ["không biết", "không nhớ", "chưa đặt tên", "hôm qua"])
 def test_not_knowing_the_name_is_not_kept_as_one(said):
     chat = started("khai_tu")
-    assert texts.ANSWER_PROBLEMS["name_unknown"] in chat.say(said)
+    assert texts.ANSWER_PROBLEMS["unknown"] in chat.say(said)
     assert "deceased_full_name" not in chat.state["answers"] and chat.state["errors"] == 1
 
 

@@ -12,6 +12,9 @@ YES = {"co", "1", "dung", "u", "uh", "um", "vang", "da", "roi", "da roi", "co a"
        "dong y", "duoc", "yes", "co roi", "vang a", "da co"}
 NO = {"khong", "2", "chua", "khong co", "chua co", "khong phai", "no", "khong a", "chua a", "sai"}
 SKIP = {"bo qua", "khong co", "khong biet", "chua co", "skip", "bo"}
+# «I don't know»: never an answer to a question that must be answered (a choice may offer «Không rõ»).
+NOT_KNOWN = {"khong biet", "khong nho", "chua biet", "khong ro", "chua ro", "quen roi", "toi quen roi",
+             "khong biet a", "khong nho a", "chiu", "chua dat ten"}
 # How a yes starts («vâng ạ», «dạ đồng ý», «được ạ», «ok gửi đi»); a no starts with «không» or «chưa».
 AGREE_STARTS = ("co", "vang", "duoc", "ok", "dong y", "u", "yes", "gui", "xac nhan")
 POLITE_WORDS = {"a", "nhe", "nha", "chau", "em"}  # «vâng ạ», «đồng ý nhé cháu»
@@ -48,6 +51,8 @@ def check(step: Step, given: Given, today: date) -> Checked:
         return _address(given.text) if given.kind == "text" else Checked(problem="location")
     if given.kind != "text" or not given.text.strip():
         return Checked(problem="need_text")
+    if step.type != "choice" and normalize(given.text) in NOT_KNOWN:
+        return Checked(problem="unknown")
     reader = READERS[step.type]
     return reader(step, given.text.strip(), today)
 
@@ -81,7 +86,7 @@ def _name(step: Step, text: str, today: date) -> Checked:
     while len(words) > 2 and words[-1].lower() in AFTER_A_NAME:
         words = words[:-1]
     if any(w.lower() in NOT_IN_A_NAME for w in words):
-        return Checked(problem="name_unknown")
+        return Checked(problem="unknown")
     if not 2 <= len(words) <= 7 or not all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
         return Checked(problem="name")
     return Checked(" ".join(w[:1].upper() + w[1:].lower() for w in words))
@@ -153,8 +158,10 @@ def pick_option(text: str, options: tuple[str, ...] | list[str]) -> int | None:
     if number.isdigit():
         return int(number) - 1 if 1 <= int(number) <= len(options) else None
     normalized = [normalize(o) for o in options]
+    if said in normalized:  # an option word for word beats one a typo away («không rõ» is not «không có»)
+        return normalized.index(said)
     for index, option in enumerate(normalized):
-        if said == option or similar_phrase(said, option):
+        if similar_phrase(said, option):
             return index
     # Words found in exactly one option ("trai", "nha van hoa") pick that option.
     hits = [i for i, option in enumerate(normalized)
