@@ -79,7 +79,7 @@ def test_consent_refused_in_the_words_residents_say_no(said):
     assert chat.state["mode"] == "menu" and "consent_at" not in chat.state
 
 
-@pytest.mark.parametrize("said", ["có mất tiền không", "dạ", "được không"])
+@pytest.mark.parametrize("said", ["có mất tiền không", "dạ", "được không", "không biết"])
 def test_a_question_or_a_bare_da_is_not_taken_for_consent(said):
     """«Có mất tiền không» starts with «có» but asks; «dạ» alone only says the resident is listening."""
     chat = Chat()
