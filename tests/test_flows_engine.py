@@ -107,6 +107,22 @@ def test_names_in_the_ways_residents_write_them(written, kept):
     assert chat.state["answers"]["deceased_full_name"] == kept
 
 
+@pytest.mark.parametrize("said, day", [("thứ bảy", "28/11/2026"), ("sáng thứ 7", "28/11/2026"),
+                                       ("chủ nhật", "22/11/2026"), ("thứ hai tuần sau", "23/11/2026"),
+                                       ("25/11", "25/11/2026"), ("mùng 27 tháng 11", "27/11/2026")])
+def test_an_appointment_day_as_residents_say_it(said, day):
+    """AT is Sunday 22/11/2026: «thứ bảy» is the coming Saturday, a day and month with no year this year."""
+    booking = CATALOG.procedures["dat_lich"]
+    preferred = booking.steps[booking.step_index("preferred_date")]
+    assert check(preferred, Given("text", said), AT.today).value == day
+
+
+def test_a_past_day_needs_its_year_and_is_never_a_weekday():
+    death = CATALOG.procedures["khai_tu"].steps[CATALOG.procedures["khai_tu"].step_index("death_date")]
+    assert check(death, Given("text", "thứ bảy"), AT.today).problem == "date"
+    assert check(death, Given("text", "15/11"), AT.today).problem == "date"
+
+
 def test_an_option_typed_word_for_word_beats_one_a_typo_away():
     from bot.flows.answers import pick_option
     options = ("Lương hưu", "Trợ cấp xã hội khác", "Không có", "Không rõ")

@@ -180,7 +180,7 @@ def _choice(step: Step, text: str, today: date) -> Checked:
 def _date(step: Step, text: str, today: date) -> Checked:
     from bot.flows.dates import parse_date
 
-    day = parse_date(text, today)
+    day = parse_date(text, today, ahead=step.when == "future")
     if day is None:
         return Checked(problem="date")
     if step.when == "past" and day > today:
