@@ -16,6 +16,8 @@ GUIDANCE_PAPERS = "Giấy tờ cần chuẩn bị:"
 GUIDANCE_FEE = "Lệ phí:"
 GUIDANCE_DEADLINE = "Thời hạn:"
 GUIDANCE_WHERE = "Nộp ở đâu:"
+GUIDED_WHERE = "Làm ở đâu:"  # guidance only: nothing is filed
+GUIDED_STEPS = "Các bước làm:"
 GUIDANCE_NEW_RULES = "Lưu ý (quy định mới):"
 CONSENT = ("Để giúp bác làm hồ sơ, tổ cần hỏi và ghi lại vài thông tin cho riêng yêu cầu này. Thông tin chỉ "
            "dùng để hỗ trợ bác và được giữ kín theo Nghị định 13/2023/NĐ-CP. Bác có đồng ý không ạ?")

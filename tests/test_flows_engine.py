@@ -271,6 +271,7 @@ def test_guidance_only_gives_the_steps_and_asks_nothing():
     said = chat.say("quen mk vneid")
     procedure = CATALOG.procedures["quen_mat_khau_vneid"]
     assert said.startswith(procedure.title) and procedure.guidance.online_steps[0] in said
+    assert texts.GUIDED_STEPS in said and texts.NEXT_ONLINE not in said and texts.GUIDANCE_WHERE not in said
     assert texts.CONSENT not in said and chat.last[-1].text == texts.GUIDED_HELP
     assert texts.MENU_TITLE in chat.say("về menu") and chat.state["mode"] == "menu"
 

@@ -21,7 +21,8 @@ def introduction(procedure: Procedure, today: date) -> list[Reply]:
     """What the procedure is, whether the case fits, then papers, fee, deadline and where."""
     g = procedure.guidance
     lines = [texts.GUIDANCE_PAPERS] + [f"- {p}" for p in g.papers]
-    lines += [f"{texts.GUIDANCE_FEE} {g.fee}", f"{texts.GUIDANCE_DEADLINE} {g.deadline}", texts.GUIDANCE_WHERE]
+    where = texts.GUIDANCE_WHERE if procedure.steps else texts.GUIDED_WHERE  # no steps: guidance only
+    lines += [f"{texts.GUIDANCE_FEE} {g.fee}", f"{texts.GUIDANCE_DEADLINE} {g.deadline}", where]
     lines += [f"- {w}" for w in g.where]
     rules = [r.text for r in g.rules if r.applies_on(today)]
     if rules:
@@ -91,7 +92,8 @@ def self_service(procedure: Procedure) -> list[Reply]:
     """How to do it without the neighborhood keeping data: the online steps, or where to go."""
     g = procedure.guidance
     if g.online_steps:
-        lines = [texts.NEXT_ONLINE] + [f"{n}. {s}" for n, s in enumerate(g.online_steps, start=1)]
+        header = texts.NEXT_ONLINE if procedure.steps else texts.GUIDED_STEPS
+        lines = [header] + [f"{n}. {s}" for n, s in enumerate(g.online_steps, start=1)]
     else:
         lines = [texts.NEXT_ONLINE_NONE] + [f"- {w}" for w in g.where]
     return [Text("\n".join(lines))]
