@@ -34,7 +34,7 @@ from bench.webhook import (APP_ID, OA_ID, OA_SECRET, BotApp, Children, Delivery,
                            prepare_database, servers_named, start_standin)
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
-from tests.sample_answers import right_text  # noqa: E402
+from tests.sample_answers import asked_in_a_walk, right_text  # noqa: E402
 
 REPLY_TIMEOUT = 30.0  # seconds: a message with no reply by then counts as unanswered
 
@@ -49,7 +49,8 @@ def script(procedure_id: str) -> list[str]:
     """What a resident types to walk the procedure: the trigger, consent, each answer, then «gửi»."""
     procedure = load_catalog(ROOT / "config").procedures[procedure_id]
     today = date.today()
-    return [procedure.triggers[0], "đồng ý", *(right_text(step, today) for step in procedure.questions), "gửi"]
+    answers = [right_text(step, today) for step in asked_in_a_walk(procedure, today)]
+    return [procedure.triggers[0], "đồng ý", *answers, "gửi"]
 
 
 class Crowd:

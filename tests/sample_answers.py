@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.flows.procedures import Step
+from bot.flows.procedures import Procedure, Step
 
 WRONG = {"text": "a", "name": "12345", "date": "32/13/2024", "phone": "12345", "cccd": "12345",
          "number": "abc", "choice": "99", "yesno": "để tôi nghĩ", "address": "a", "slot": "99"}
@@ -37,3 +37,14 @@ def stored_value(step: Step, today: date) -> str:
     if step.type == "slot":  # the first part of the day (all are free on an empty day ten days ahead)
         return yaml.safe_load(SCHEDULE.read_text(encoding="utf-8"))["parts"][0]["title"]
     return right_text(step, today)
+
+
+def asked_in_a_walk(procedure: Procedure, today: date) -> list[Step]:
+    """The questions a resident giving right_text to each is asked, in order (only_if leaves some out)."""
+    answers, asked = {}, []
+    for step in procedure.steps:
+        if step.asked_given(answers):
+            asked.append(step)
+            if step.type in ("choice", "yesno"):  # the answers only_if looks at
+                answers[step.field] = stored_value(step, today)
+    return asked

@@ -290,6 +290,66 @@ def test_after_guidance_only_a_volunteer_the_menu_or_something_else(said, then):
         assert chat.state == {**chat.state, "mode": "consent", "procedure": then}
 
 
+def booked_up_to_the_phone(place: str) -> Chat:
+    chat = started("dat_lich")
+    booking = CATALOG.procedures["dat_lich"]
+    for step in booking.steps[:booking.step_index("address")]:
+        chat.say(place if step.field == "visit_place" else right_text(step, AT.today))
+    return chat
+
+
+def test_the_home_address_is_asked_only_for_a_home_visit():
+    booking = CATALOG.procedures["dat_lich"]
+    address, phone = (booking.steps[booking.step_index(f)] for f in ("address", "phone"))
+    at_house = booked_up_to_the_phone("Tại nhà văn hóa")
+    assert at_house.last[-1].text.startswith(phone.ask) and "address" not in at_house.state["answers"]
+    at_home = booked_up_to_the_phone("2")  # Tại nhà (tình nguyện viên đến nhà)
+    assert at_home.last[-1].text.startswith(address.ask)
+    assert texts.ANSWER_PROBLEMS["unknown"] in at_home.say("bỏ qua")  # needed for a home visit
+
+
+def summary_after_booking(place: str) -> Chat:
+    chat = booked_up_to_the_phone(place)
+    booking = CATALOG.procedures["dat_lich"]
+    for step in booking.steps[booking.step_index("address" if place == "2" else "phone"):]:
+        chat.say(right_text(step, AT.today))
+    assert chat.state["mode"] == "summary"
+    return chat
+
+
+def change_place(chat: Chat, place: str) -> str:
+    chat.say("sửa")
+    chat.say("1")  # Nơi hỗ trợ
+    return chat.say(place)
+
+
+def test_changing_to_a_home_visit_asks_the_address_and_moves_the_booking_home():
+    chat = summary_after_booking("Tại nhà văn hóa")
+    assert "Địa chỉ nhà" not in chat.last[-1].text and "Địa chỉ nhà" not in chat.say("sửa")
+    chat.say("1")
+    address = CATALOG.procedures["dat_lich"].steps[CATALOG.procedures["dat_lich"].step_index("address")]
+    assert chat.say("2").endswith(address.ask)  # a home visit now: the address is asked
+    chat.say("Số 12 ngõ 5 phố Hoa Lư")
+    summary = chat.last[-1].text
+    assert "Địa chỉ nhà: Số 12 ngõ 5 phố Hoa Lư" in summary
+    assert summary.splitlines()[-1] == f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS['tai_nha']}"
+    chat.say("gửi")
+    (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
+    assert submit.channel == "tai_nha" and submit.answers["address"] == "Số 12 ngõ 5 phố Hoa Lư"
+
+
+def test_changing_to_the_community_house_drops_the_home_address():
+    chat = summary_after_booking("2")
+    assert "Địa chỉ nhà: Số 12 ngõ 5 phố Hoa Lư" in chat.last[-1].text
+    change_place(chat, "1")
+    summary = chat.last[-1].text
+    assert "Địa chỉ nhà" not in summary and "address" not in chat.state["answers"]
+    assert summary.splitlines()[-1] == f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS['nha_van_hoa']}"
+    chat.say("gửi")
+    (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
+    assert submit.channel == "nha_van_hoa" and "address" not in submit.answers
+
+
 def at_the_30_days_question() -> Chat:
     chat = started("tam_tru")
     chat.say("đăng ký mới")

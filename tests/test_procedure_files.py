@@ -58,6 +58,10 @@ def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, m
     ("khai_tu.yaml", "from_date: death_date", "from_date: death_date\n    ask: \"Còn hạn không?\"", "has no ask"),
     ("khai_tu.yaml", "type: name\n", "type: name\n    offer_stop: [\"yes\"]\n", "offer_stop lists answers that"),
     ("tam_tru.yaml", "offer_stop: [\"no\"]", "offer_stop: 5", "offer_stop lists answers that have a note"),
+    ("dat_lich.yaml", "only_if: {visit_place:", "only_if: {phone:", "only_if must name an earlier choice"),
+    ("dat_lich.yaml", "[\"Tại nhà (tình nguyện viên đến nhà)\"]}", "[\"Ở chợ\"]}", "and answers it has"),
+    ("dat_lich.yaml", "only_if: {visit_place: [\"Tại nhà (tình nguyện viên đến nhà)\"]}", "only_if: visit_place",
+     "only_if must be one field"),
 ])
 def test_bad_from_date_or_offer_stop_is_refused(config_copy, name, old, new, message):
     path = break_file(config_copy, old, new, name=name)

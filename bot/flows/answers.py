@@ -51,8 +51,9 @@ def check(step: Step, given: Given, today: date) -> Checked:
         return _address(given.text) if given.kind == "text" else Checked(problem="location")
     if given.kind != "text" or not given.text.strip():
         return Checked(problem="need_text")
-    if step.type != "choice" and normalize(given.text) in NOT_KNOWN:
-        return Checked(problem="unknown")
+    said = normalize(given.text)
+    if step.type != "choice" and (said in NOT_KNOWN or said in SKIP and step.type != "yesno"):
+        return Checked(problem="unknown")  # «bỏ qua» where an answer is needed (optional steps skip before)
     reader = READERS[step.type]
     return reader(step, given.text.strip(), today)
 

@@ -10,6 +10,7 @@ from bot import texts
 from bot.flows import render, slots
 from bot.flows.answers import Given, agrees, check, is_skip, pick_option
 from bot.flows.catalog import Catalog
+from bot.flows.procedures import answer_key
 from bot.flows.intents import HUMAN, command_of
 from bot.flows.text import normalize
 from bot.replies import Choices, Reply, Text
@@ -79,7 +80,7 @@ def prompt(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     if mode == "channel":
         return [render.channel_question()]
     if mode == "edit":
-        return [render.edit_question(procedure)]
+        return [render.edit_question(procedure, state["answers"])]
     return [render.summary(procedure, state["answers"], state.get("channel"))]
 
 
@@ -203,7 +204,7 @@ def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     procedure = catalog.procedures[state["procedure"]]
     step = procedure.steps[state["index"]]
-    if not step.asked:  # waiting on a step that has since become worked out: see _question
+    if not step.asked_given(state.get("answers", {})):  # since worked out or not applying: see _question
         return Outcome(state, _question(catalog, state, at))
     if step.optional and given.kind == "text" and is_skip(given.text):
         value = ""
@@ -216,23 +217,19 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     answers = {**state.get("answers", {}), step.field: value}
     notes = [_note(step, value), *_work_out(procedure, answers, step.field, at.today)]
     # In the order asked; a new day needs its part of the day chosen again (asked next, even when editing).
+    # A step that no longer applies (only_if) keeps no answer.
     state["answers"] = {s.field: answers[s.field] for s in procedure.steps
-                        if s.field in answers and s.date_field != step.field}
+                        if s.field in answers and s.date_field != step.field and s.applies(answers)}
     state["errors"] = 0
     replies = [Text(note) for note in notes if note]
-    if _answer_key(value) in step.offer_stop:
+    if answer_key(value) in step.offer_stop:
         state["mode"] = "go_on"
         return Outcome(state, [*replies, Choices(texts.GO_ON, texts.GO_ON_OPTIONS)])
     return _advance(catalog, state, replies, at)
 
 
-def _answer_key(value: str) -> str:
-    """The key notes and offer_stop name an answer by: "yes", "no", or the option's words."""
-    return "yes" if value == "Có" else "no" if value == "Không" else value
-
-
 def _note(step, value: str) -> str | None:
-    return step.notes.get(_answer_key(value))
+    return step.notes.get(answer_key(value))
 
 
 def _work_out(procedure, answers: dict, date_field: str, today: date) -> list[str | None]:
@@ -267,8 +264,9 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     """Ask the current step; a slot step offers the parts of its day with room, or asks the day again."""
     procedure = catalog.procedures[state["procedure"]]
     step = procedure.steps[state["index"]]
-    if not step.asked:  # a conversation saved while this step was still asked: work it out, ask the next
-        notes = _work_out(procedure, state.setdefault("answers", {}), step.from_date, at.today)
+    if not step.asked_given(state.setdefault("answers", {})):
+        # saved while this step was still asked (or before its only_if): work it out, ask the next
+        notes = _work_out(procedure, state["answers"], step.from_date, at.today) if step.from_date else []
         return _advance(catalog, state, [Text(note) for note in notes if note], at).replies
     if step.type != "slot":
         return [render.question(step)]
@@ -283,8 +281,10 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
 def _next_index(procedure, state: dict) -> int | None:
     """The next question: the following step, or when editing (or moving a booking) the first unanswered."""
     if state.get("editing"):
-        return next((i for i, s in enumerate(procedure.steps) if s.asked and s.field not in state["answers"]), None)
-    return next((i for i, s in enumerate(procedure.steps) if i > state["index"] and s.asked), None)
+        return next((i for i, s in enumerate(procedure.steps)
+                     if s.asked_given(state["answers"]) and s.field not in state["answers"]), None)
+    return next((i for i, s in enumerate(procedure.steps) if i > state["index"] and s.asked_given(state["answers"])),
+                None)
 
 
 def _advance(catalog: Catalog, state: dict, replies: list[Reply], at: Moment) -> Outcome:
@@ -298,7 +298,7 @@ def _advance(catalog: Catalog, state: dict, replies: list[Reply], at: Moment) ->
     if channel is None and not state.get("channel"):
         state["mode"] = "channel"
         return Outcome(state, [*replies, render.channel_question()])
-    state["channel"] = state.get("channel") or channel
+    state["channel"] = channel or state["channel"]  # a derived channel follows its answer, also after «Sửa»
     state["mode"] = "summary"
     return Outcome(state, [*replies, render.summary(procedure, state["answers"], state["channel"])])
 
@@ -331,16 +331,17 @@ def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
         return Outcome({"mode": "menu"}, [], [effect])
     if said in EDIT_WORDS:
         state["mode"] = "edit"
-        return Outcome(state, [render.edit_question(catalog.procedures[state["procedure"]])])
+        return Outcome(state, [render.edit_question(catalog.procedures[state["procedure"]], state["answers"])])
     return Outcome(state, [Text(texts.PLEASE_CHOOSE), *prompt(catalog, state, at)])
 
 
 def _edit(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     procedure = catalog.procedures[state["procedure"]]
-    index = pick_option(given.text, [s.label for s in procedure.questions]) if given.kind == "text" else None
+    editable = render.editable(procedure, state["answers"])
+    index = pick_option(given.text, [s.label for s in editable]) if given.kind == "text" else None
     if index is None:
-        return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure)])
-    state.update(mode="ask", index=procedure.step_index(procedure.questions[index].field), editing=True, errors=0)
+        return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure, state["answers"])])
+    state.update(mode="ask", index=procedure.step_index(editable[index].field), editing=True, errors=0)
     return Outcome(state, _question(catalog, state, at))
 
 
@@ -406,9 +407,10 @@ def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
     if mode == "ask" and state.get("index", 0) == 0 and not state.get("editing"):
         return Outcome(state, [Text(texts.NOTHING_TO_GO_BACK), *_question(catalog, state, at)])
     if mode == "ask" and not state.get("editing"):
-        state["index"] = max(i for i, s in enumerate(procedure.steps) if i < state["index"] and s.asked)
+        state["index"] = max(i for i, s in enumerate(procedure.steps)
+                             if i < state["index"] and s.asked_given(state.get("answers", {})))
     elif mode in ("channel", "summary", "edit"):
-        state["index"] = procedure.step_index(procedure.questions[-1].field)
+        state["index"] = procedure.step_index(render.editable(procedure, state.get("answers", {}))[-1].field)
         state.pop("channel", None)  # asked again (or derived again) after the last question
     state.update(mode="ask", errors=0)
     state.pop("editing", None)

@@ -157,13 +157,20 @@ def _step(path: Path, raw: object, number: int) -> Step:
         if isinstance(stops, list) else ()
     if not isinstance(stops, list) or any(k not in notes for k in offer_stop):
         fail("offer_stop lists answers that have a note (the note says why the procedure may not be needed)")
+    only_if = raw.get("only_if")
+    if only_if is not None:
+        wanted = next(iter(only_if.values()), None) if isinstance(only_if, dict) and len(only_if) == 2 else None
+        if not isinstance(wanted, list) or not wanted:  # the mapping holds the line (LINE) and one field
+            fail("only_if must be one field with a list of its answers, e.g. {visit_place: [Tại nhà]}")
+        field_name = next(k for k in only_if if k != LINE)
+        only_if = (str(field_name), tuple("yes" if k is True else "no" if k is False else str(k) for k in wanted))
     date_field = raw.get("date_field", "")
     if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
         fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
     return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
                 notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
-                within_days=within, from_date=str(from_date), offer_stop=offer_stop)
+                within_days=within, from_date=str(from_date), offer_stop=offer_stop, only_if=only_if)
 
 
 def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:
@@ -177,4 +184,11 @@ def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -
                                      f"step {number}: date_field must name an earlier date step")
         if step.from_date and seen.get(step.from_date) != "date":
             raise ProcedureFileError(path, raw.get(LINE), f"step {number}: from_date must name an earlier date step")
+        if step.only_if:
+            earlier = next((s for s in steps[:number - 1] if s.field == step.only_if[0]), None)
+            answers = set(earlier.choices) if earlier and earlier.type == "choice" else \
+                {"yes", "no"} if earlier and earlier.type == "yesno" else set()
+            if not answers or not set(step.only_if[1]) <= answers:
+                raise ProcedureFileError(path, raw.get(LINE), f"step {number}: only_if must name an earlier choice "
+                                         "or yesno step and answers it has")
         seen[step.field] = step.type

@@ -15,7 +15,7 @@ TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", 
             "channel_from"}
 GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
 STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days",
-             "from_date", "offer_stop"}
+             "from_date", "offer_stop", "only_if"}
 LINE = "__line__"
 
 
@@ -68,10 +68,25 @@ class Step:
     # answers (as notes name them: "yes", "no", an option) after which the procedure may not be needed:
     # their note says why, then the resident is asked whether to go on
     offer_stop: tuple[str, ...] = ()
+    # (field, answers): asked only when that earlier choice or yes/no step got one of these answers (as notes
+    # name them); otherwise neither asked nor kept («địa chỉ nhà» only for a home visit)
+    only_if: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def asked(self) -> bool:
         return not self.from_date
+
+    def applies(self, answers: dict) -> bool:
+        return self.only_if is None or answer_key(answers.get(self.only_if[0]) or "") in self.only_if[1]
+
+    def asked_given(self, answers: dict) -> bool:
+        """Asked of the resident, given the answers so far."""
+        return self.asked and self.applies(answers)
+
+
+def answer_key(value: str) -> str:
+    """How notes, offer_stop and only_if name an answer: "yes", "no", or the option's words."""
+    return "yes" if value == "Có" else "no" if value == "Không" else value
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ def summary(procedure: Procedure, answers: dict, channel: str | None) -> Choices
     lines = [texts.SUMMARY_TITLE, procedure.title]
     number = 0
     for step in procedure.steps:  # numbered as the edit question numbers them; worked-out lines get a dash
+        if not step.applies(answers):
+            continue
         value = answers.get(step.field) or texts.SKIPPED
         number += step.asked
         lines.append(f"{number}. {step.label}: {value}" if step.asked else f"- {step.label}: {value}")
@@ -65,8 +67,13 @@ def summary(procedure: Procedure, answers: dict, channel: str | None) -> Choices
     return Choices("\n".join(lines), texts.SUMMARY_OPTIONS)
 
 
-def edit_question(procedure: Procedure) -> Text:
-    lines = [texts.EDIT_WHICH] + [f"{n}. {s.label}" for n, s in enumerate(procedure.questions, start=1)]
+def editable(procedure: Procedure, answers: dict) -> list[Step]:
+    """The questions «Sửa» offers, numbered as the summary numbers them: those asked, given the answers."""
+    return [s for s in procedure.steps if s.asked_given(answers)]
+
+
+def edit_question(procedure: Procedure, answers: dict) -> Text:
+    lines = [texts.EDIT_WHICH] + [f"{n}. {s.label}" for n, s in enumerate(editable(procedure, answers), start=1)]
     return Text("\n".join(lines))
 
 
