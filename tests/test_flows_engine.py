@@ -138,6 +138,9 @@ def test_not_knowing_is_not_a_no_but_a_choice_may_offer_it():
     assert CATALOG.procedures["khai_sinh"].steps[2].field not in chat.state["answers"]
     benefits = CATALOG.procedures["khai_tu"].steps[CATALOG.procedures["khai_tu"].step_index("deceased_benefits")]
     assert check(benefits, Given("text", "không rõ"), AT.today).value == "Không rõ"
+    report = CATALOG.procedures["phan_anh"]
+    where = next(s for s in report.steps if s.type == "location")
+    assert check(where, Given("text", "không biết"), AT.today).problem == "unknown"  # not kept as an address
 
 
 @pytest.mark.parametrize("said", ["không biết", "không nhớ", "chưa đặt tên", "hôm qua"])

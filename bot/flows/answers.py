@@ -45,15 +45,15 @@ def check(step: Step, given: Given, today: date) -> Checked:
     """Validate an answer for `step`; return the stored value or a problem key."""
     if step.type == "photo":
         return Checked(given.url) if given.kind == "image" and given.url else Checked(problem="photo")
+    said = normalize(given.text) if given.kind == "text" else ""
+    if step.type != "choice" and (said in NOT_KNOWN or said in SKIP and step.type != "yesno"):
+        return Checked(problem="unknown")  # «bỏ qua» where an answer is needed (optional steps skip before)
     if step.type == "location":
         if given.kind == "location" and given.lat and given.lng:
             return Checked(f"{given.lat},{given.lng}")
         return _address(given.text) if given.kind == "text" else Checked(problem="location")
     if given.kind != "text" or not given.text.strip():
         return Checked(problem="need_text")
-    said = normalize(given.text)
-    if step.type != "choice" and (said in NOT_KNOWN or said in SKIP and step.type != "yesno"):
-        return Checked(problem="unknown")  # «bỏ qua» where an answer is needed (optional steps skip before)
     reader = READERS[step.type]
     return reader(step, given.text.strip(), today)
 

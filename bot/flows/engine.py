@@ -10,8 +10,8 @@ from bot import texts
 from bot.flows import render, slots
 from bot.flows.answers import Given, agrees, check, is_skip, pick_option
 from bot.flows.catalog import Catalog
-from bot.flows.procedures import answer_key
 from bot.flows.intents import HUMAN, command_of
+from bot.flows.procedures import answer_key
 from bot.flows.text import normalize
 from bot.replies import Choices, Reply, Text
 
@@ -174,8 +174,8 @@ def _start(catalog: Catalog, procedure_id: str, at: Moment) -> Outcome:
 def _guided(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     """After guidance only: a volunteer, the menu, or whatever else the resident asks for now."""
     index = pick_option(given.text, texts.GUIDED_HELP_OPTIONS) if given.kind == "text" else None
-    if index is None and given.kind == "text" and agrees(given.text) is not None:
-        index = 0 if agrees(given.text) else 1
+    if index is None and given.kind == "text":
+        index = {True: 0, False: 1}.get(agrees(given.text))
     if index == 0:
         return _ask_human(state)
     if index == 1:

@@ -159,10 +159,10 @@ def _step(path: Path, raw: object, number: int) -> Step:
         fail("offer_stop lists answers that have a note (the note says why the procedure may not be needed)")
     only_if = raw.get("only_if")
     if only_if is not None:
-        wanted = next(iter(only_if.values()), None) if isinstance(only_if, dict) and len(only_if) == 2 else None
-        if not isinstance(wanted, list) or not wanted:  # the mapping holds the line (LINE) and one field
+        condition = {k: v for k, v in only_if.items() if k != LINE} if isinstance(only_if, dict) else {}
+        (field_name, wanted), = condition.items() if len(condition) == 1 else ((None, None),)
+        if not isinstance(wanted, list) or not wanted:
             fail("only_if must be one field with a list of its answers, e.g. {visit_place: [Tại nhà]}")
-        field_name = next(k for k in only_if if k != LINE)
         only_if = (str(field_name), tuple("yes" if k is True else "no" if k is False else str(k) for k in wanted))
     date_field = raw.get("date_field", "")
     if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
