@@ -117,7 +117,6 @@ def test_three_wrong_answers_then_a_volunteer(bot):
         assert uow.session.scalar(select(ServiceRequest.kind).where(ServiceRequest.code == "HT-0001")) == "ho_tro"
 
 
-
 def test_guidance_only_then_a_volunteer_tells_them_what_the_resident_was_doing(bot):
     """«Quên mật khẩu VNeID» collects nothing: its steps, then a volunteer if the resident still needs one."""
     setup_team(bot)

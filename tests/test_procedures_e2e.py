@@ -12,7 +12,7 @@ from bot import texts
 from bot.exports import write_requests_csv
 from bot.flows.catalog import load_catalog
 from bot.store.models import utcnow
-from tests.sample_answers import WRONG, right_text, stored_value, asked_in_a_walk
+from tests.sample_answers import WRONG, asked_in_a_walk, right_text, stored_value
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "config")
 PHOTO = "https://f6.photo.talk.zdn.vn/1234/photo.jpg"
