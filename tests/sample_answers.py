@@ -15,7 +15,7 @@ def right_text(step: Step, today: date) -> str:
     """A valid typed answer for a step (photo and location steps are answered with attachments)."""
     if step.type == "date":
         day = today + timedelta(days=min(step.within_days or 10, 3)) if step.when == "future" \
-            else date(today.year - 1, 8, 15)
+            else date(today.year - 80, 8, 15)  # a birth date of someone entitled by age, a deadline long past
         return day.strftime("%d/%m/%Y")
     if step.type == "choice":  # the first option that goes straight on (not one that offers to stop)
         return str(next(n for n, c in enumerate(step.choices, 1) if c not in step.offer_stop))
@@ -28,8 +28,8 @@ def right_text(step: Step, today: date) -> str:
 
 def stored_value(step: Step, today: date) -> str:
     """What the bot keeps for right_text (choices keep the option's words)."""
-    if step.from_date:  # worked out from right_text's past day, more than a year ago: past any deadline
-        return "Không"
+    if step.from_date:  # worked out from right_text's past day, 80 years ago: past any deadline, any age reached
+        return "Có" if step.at_least_years is not None and step.at_least_years <= 80 else "Không"
     if step.type == "choice":
         return next(c for c in step.choices if c not in step.offer_stop)
     if step.type == "yesno":
@@ -39,12 +39,17 @@ def stored_value(step: Step, today: date) -> str:
     return right_text(step, today)
 
 
-def asked_in_a_walk(procedure: Procedure, today: date) -> list[Step]:
-    """The questions a resident giving right_text to each is asked, in order (only_if leaves some out)."""
-    answers, asked = {}, []
+def walked(procedure: Procedure, today: date) -> tuple[list[Step], list[Step]]:
+    """The questions a resident giving right_text to each is asked, and the steps worked out from the
+    answers, in order (only_if leaves some out)."""
+    answers, asked, worked_out = {}, [], []
     for step in procedure.steps:
-        if step.asked_given(answers):
-            asked.append(step)
+        if step.applies(answers):
+            (asked if step.asked else worked_out).append(step)
             if step.type in ("choice", "yesno"):  # the answers only_if looks at
                 answers[step.field] = stored_value(step, today)
-    return asked
+    return asked, worked_out
+
+
+def asked_in_a_walk(procedure: Procedure, today: date) -> list[Step]:
+    return walked(procedure, today)[0]

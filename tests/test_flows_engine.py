@@ -293,6 +293,36 @@ def test_after_guidance_only_a_volunteer_the_menu_or_something_else(said, then):
         assert chat.state == {**chat.state, "mode": "consent", "procedure": then}
 
 
+def after_the_birth_date(born: str) -> Chat:
+    chat = started("tro_cap_nguoi_cao_tuoi")
+    chat.say("Nguyễn Văn Ba")
+    chat.say(born)
+    return chat
+
+
+def test_from_75_the_age_is_worked_out_and_the_household_not_asked():
+    chat = after_the_birth_date("22/11/1951")  # 75 today
+    pension = CATALOG.procedures["tro_cap_nguoi_cao_tuoi"].steps[4]
+    assert "đã đủ 75 tuổi" in chat.last[0].text and chat.last[-1].text.startswith(pension.ask)
+    assert chat.state["answers"]["aged_75"] == "Có" and "aged_70" not in chat.state["answers"]
+    chat.say("không")
+    assert not chat.last[-1].text.startswith("Gia đình có thuộc hộ nghèo")
+
+
+def test_from_70_to_75_only_a_poor_household_goes_on():
+    chat = after_the_birth_date("23/11/1951")  # 74 until tomorrow
+    assert "chưa đủ 75 tuổi" in chat.last[0].text and chat.state["answers"]["aged_70"] == "Có"
+    assert chat.say("không").endswith("Gia đình có thuộc hộ nghèo hoặc hộ cận nghèo không ạ?")
+    said = chat.say("không")
+    assert "chưa thuộc diện được hưởng" in said and chat.last[-1].text == texts.GO_ON
+
+
+def test_under_70_is_told_at_once_and_may_stop():
+    chat = after_the_birth_date("01/01/1960")
+    assert "chưa đủ 70 tuổi" in chat.last[0].text and chat.last[-1].text == texts.GO_ON
+    assert texts.STOPPED in chat.say("dừng ở đây") and not chat.effects
+
+
 def booked_up_to_the_phone(place: str) -> Chat:
     chat = started("dat_lich")
     booking = CATALOG.procedures["dat_lich"]

@@ -55,6 +55,8 @@ def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, m
 @pytest.mark.parametrize("name, old, new, message", [
     ("khai_tu.yaml", "from_date: death_date", "from_date: place_of_death", "from_date must name an earlier date step"),
     ("khai_tu.yaml", "from_date: death_date\n    within_days: 15", "from_date: death_date", "it needs within_days"),
+    ("khai_tu.yaml", "within_days: 15", "within_days: 15\n    at_least_years: 1", "within_days or at_least_years"),
+    ("khai_tu.yaml", "type: name\n", "type: name\n    at_least_years: 3\n", "at_least_years must be"),
     ("khai_tu.yaml", "from_date: death_date", "from_date: death_date\n    ask: \"Còn hạn không?\"", "has no ask"),
     ("khai_tu.yaml", "type: name\n", "type: name\n    offer_stop: [\"yes\"]\n", "offer_stop lists answers that"),
     ("tam_tru.yaml", "offer_stop: [\"no\"]", "offer_stop: 5", "offer_stop lists answers that have a note"),

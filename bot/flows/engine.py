@@ -215,14 +215,15 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
             return _wrong(catalog, state, checked.problem, at)
         value = checked.value
     answers = {**state.get("answers", {}), step.field: value}
-    notes = [_note(step, value), *_work_out(procedure, answers, step.field, at.today)]
+    worked_out = _work_out(procedure, answers, step.field, at.today)
     # In the order asked; a new day needs its part of the day chosen again (asked next, even when editing).
     # A step that no longer applies (only_if) keeps no answer.
     state["answers"] = {s.field: answers[s.field] for s in procedure.steps
                         if s.field in answers and s.date_field != step.field and s.applies(answers)}
     state["errors"] = 0
-    replies = [Text(note) for note in notes if note]
-    if answer_key(value) in step.offer_stop:
+    given_now = [(step, value)] + [(s, state["answers"][s.field]) for s in worked_out if s.field in state["answers"]]
+    replies = [Text(note) for s, v in given_now if (note := _note(s, v))]
+    if any(answer_key(v) in s.offer_stop for s, v in given_now):
         state["mode"] = "go_on"
         return Outcome(state, [*replies, Choices(texts.GO_ON, texts.GO_ON_OPTIONS)])
     return _advance(catalog, state, replies, at)
@@ -232,20 +233,22 @@ def _note(step, value: str) -> str | None:
     return step.notes.get(answer_key(value))
 
 
-def _work_out(procedure, answers: dict, date_field: str, today: date) -> list[str | None]:
-    """Answer the steps worked out from that date (in `answers`); return their notes."""
-    notes = []
-    for step in procedure.steps:
-        if step.from_date == date_field and answers.get(date_field):
-            answers[step.field] = _within_days(answers[date_field], step.within_days, today)
-            notes.append(_note(step, answers[step.field]))
-    return notes
+def _work_out(procedure, answers: dict, date_field: str, today: date) -> list:
+    """Answer (in `answers`) the steps worked out from that date; return those steps."""
+    steps = [s for s in procedure.steps if s.from_date == date_field and answers.get(date_field)]
+    for step in steps:
+        answers[step.field] = _worked_out_value(step, answers[date_field], today)
+    return steps
 
 
-def _within_days(day_text: str, days: int, today: date) -> str:
-    """«Có» when the day (dd/mm/yyyy, as a date step keeps it) is at most `days` days before today."""
+def _worked_out_value(step, day_text: str, today: date) -> str:
+    """«Có» when the day (dd/mm/yyyy, as a date step keeps it) is at most within_days days before today,
+    or at least at_least_years years before it (an age)."""
     day = datetime.strptime(day_text, "%d/%m/%Y").date()
-    return "Có" if (today - day).days <= days else "Không"
+    if step.at_least_years is not None:
+        age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+        return "Có" if age >= step.at_least_years else "Không"
+    return "Có" if (today - day).days <= step.within_days else "Không"
 
 
 def _wrong(catalog: Catalog, state: dict, problem: str, at: Moment) -> Outcome:
@@ -266,7 +269,8 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     step = procedure.steps[state["index"]]
     if not step.asked_given(state.setdefault("answers", {})):
         # saved while this step was still asked (or before its only_if): work it out, ask the next
-        notes = _work_out(procedure, state["answers"], step.from_date, at.today) if step.from_date else []
+        worked_out = _work_out(procedure, state["answers"], step.from_date, at.today) if step.from_date else []
+        notes = [_note(s, state["answers"][s.field]) for s in worked_out if s.applies(state["answers"])]
         return _advance(catalog, state, [Text(note) for note in notes if note], at).replies
     if step.type != "slot":
         return [render.question(step)]

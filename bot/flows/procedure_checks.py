@@ -147,9 +147,13 @@ def _step(path: Path, raw: object, number: int) -> Step:
     within = raw.get("within_days")
     if within is not None and (kind != "date" and not from_date or not isinstance(within, int) or within < 1):
         fail("within_days must be a whole number of days, on a date step or a step with from_date")
-    if from_date and (kind != "yesno" or within is None or raw.get("optional") or raw.get("ask")):
-        fail("from_date is for a yesno step worked out from a date: it needs within_days, and has no ask "
-             "and no optional")
+    years = raw.get("at_least_years")
+    if years is not None and (not from_date or not isinstance(years, int) or years < 1):
+        fail("at_least_years must be a whole number of years, on a step with from_date")
+    if from_date and (kind != "yesno" or (within is None) == (years is None) or raw.get("optional")
+                      or raw.get("ask")):
+        fail("from_date is for a yesno step worked out from a date: it needs within_days or at_least_years, "
+             "and has no ask and no optional")
     if not isinstance(raw.get("optional", False), bool):
         fail("optional must be true or false")
     stops = raw.get("offer_stop") or []
@@ -170,7 +174,8 @@ def _step(path: Path, raw: object, number: int) -> Step:
     return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
                 notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
-                within_days=within, from_date=str(from_date), offer_stop=offer_stop, only_if=only_if)
+                within_days=within, from_date=str(from_date), at_least_years=years, offer_stop=offer_stop,
+                only_if=only_if)
 
 
 def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -> None:

@@ -15,7 +15,7 @@ TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", 
             "channel_from"}
 GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
 STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days",
-             "from_date", "offer_stop", "only_if"}
+             "from_date", "at_least_years", "offer_stop", "only_if"}
 LINE = "__line__"
 
 
@@ -63,8 +63,10 @@ class Step:
     within_days: int | None = None  # date steps: at most this many days from today; from_date: the deadline
     date_field: str = ""  # for `slot`: the earlier `date` step whose day the parts are offered for
     # for `yesno`: an earlier `date` step this is worked out from, not asked: «Có» when that day is at most
-    # within_days days before today («còn trong hạn 60 ngày» from the birth date)
+    # within_days days before today («còn trong hạn 60 ngày» from the birth date), or at least
+    # at_least_years years before it («đủ 75 tuổi» from a birth date)
     from_date: str = ""
+    at_least_years: int | None = None
     # answers (as notes name them: "yes", "no", an option) after which the procedure may not be needed:
     # their note says why, then the resident is asked whether to go on
     offer_stop: tuple[str, ...] = ()
