@@ -323,6 +323,24 @@ def test_under_70_is_told_at_once_and_may_stop():
     assert texts.STOPPED in chat.say("dừng ở đây") and not chat.effects
 
 
+@pytest.mark.parametrize("groom, bride, stops", [("22/11/2006", "22/11/2008", False),  # 20 and 18 today
+                                                 ("23/11/2006", "22/11/2008", True),  # he is 20 tomorrow
+                                                 ("22/11/2006", "23/11/2008", True)])
+def test_marriage_age_is_worked_out_from_both_birth_dates(groom, bride, stops):
+    chat = started("ket_hon")
+    marriage = CATALOG.procedures["ket_hon"]
+    for step in marriage.questions:
+        said = {"groom_birth_date": groom, "bride_birth_date": bride}.get(step.field) or right_text(step, AT.today)
+        chat.say(said)
+        if chat.state["mode"] == "go_on":
+            break
+    if stops:
+        assert chat.state["mode"] == "go_on" and "Theo luật" in chat.last[0].text
+    else:
+        assert chat.state["mode"] in ("channel", "summary")
+        assert chat.state["answers"]["groom_of_age"] == chat.state["answers"]["bride_of_age"] == "Có"
+
+
 def booked_up_to_the_phone(place: str) -> Chat:
     chat = started("dat_lich")
     booking = CATALOG.procedures["dat_lich"]
