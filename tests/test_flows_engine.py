@@ -341,6 +341,16 @@ def test_marriage_age_is_worked_out_from_both_birth_dates(groom, bride, stops):
         assert chat.state["answers"]["groom_of_age"] == chat.state["answers"]["bride_of_age"] == "Có"
 
 
+def test_tam_vang_asks_about_a_new_tam_tru_only_when_it_can_spare_the_declaration():
+    absence = CATALOG.procedures["tam_vang"]
+    registered, name = (absence.steps[absence.step_index(f)] for f in ("registered_temp_residence", "full_name"))
+    military = started("tam_vang")
+    assert military.say("Tuổi nghĩa vụ quân sự, đi từ 3 tháng").endswith(name.ask)  # declared whatever the tạm trú
+    year_away = started("tam_vang")
+    assert year_away.say("Đi xa từ 12 tháng trở lên").endswith(registered.ask)
+    assert registered.notes["yes"] in year_away.say("có") and year_away.last[-1].text == texts.GO_ON
+
+
 def booked_up_to_the_phone(place: str) -> Chat:
     chat = started("dat_lich")
     booking = CATALOG.procedures["dat_lich"]
