@@ -442,6 +442,38 @@ def test_going_back_from_the_offer_to_stop_asks_the_question_again():
     assert chat.say("có").startswith(CATALOG.procedures["tam_tru"].steps[2].ask)
 
 
+def saved_at(field: str, index: int, **answers) -> dict:
+    return {"mode": "ask", "procedure": "ket_hon", "index": index, "asking": field, "errors": 0,
+            "answers": {"both_vietnamese": "Có", **answers}, "consent_at": T0.isoformat(), "updated_at": T0.isoformat()}
+
+
+def test_an_answer_goes_to_the_question_asked_even_after_the_file_moved_it():
+    """Asked «Họ tên bên nam» when it was step 4; a step removed since makes it step 3: the name lands there."""
+    marriage = CATALOG.procedures["ket_hon"]
+    outcome = respond(CATALOG, saved_at("groom_full_name", marriage.step_index("groom_full_name") + 1,
+                                        previously_married="Không"), Given("text", "Trần Văn Nam"), AT)
+    assert outcome.state["answers"]["groom_full_name"] == "Trần Văn Nam"
+    assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("groom_birth_date")].ask)
+
+
+def test_an_answer_to_a_question_the_file_no_longer_has_is_not_kept():
+    """«Đủ tuổi kết hôn chưa?» is gone from ket_hon: the «có» is not taken for «đã từng kết hôn chưa?»."""
+    marriage = CATALOG.procedures["ket_hon"]
+    outcome = respond(CATALOG, saved_at("age_ok", 1), Given("text", "có"), AT)
+    assert "previously_married" not in outcome.state["answers"] and "age_ok" not in outcome.state["answers"]
+    assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("previously_married")].ask)
+
+
+@pytest.mark.parametrize("said", ["có", "nhắc lại"])
+def test_a_question_number_past_the_end_of_the_file_asks_the_first_unanswered(said):
+    saved = {**saved_at("age_ok", 1), "index": 40}
+    saved.pop("asking")
+    outcome = respond(CATALOG, saved, Given("text", said), AT)
+    marriage = CATALOG.procedures["ket_hon"]
+    assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("previously_married")].ask)
+    assert "previously_married" not in outcome.state["answers"]
+
+
 def test_idle_conversation_offers_to_continue_or_restart():
     chat = started("khai_tu")
     chat.say(right_text(CATALOG.procedures["khai_tu"].steps[0], AT.today))

@@ -203,8 +203,8 @@ def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
 
 def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     procedure = catalog.procedures[state["procedure"]]
-    step = procedure.steps[state["index"]]
-    if not step.asked_given(state.get("answers", {})):  # since worked out or not applying: see _question
+    step, gone = _answering(procedure, state)
+    if gone or not step.asked_given(state.get("answers", {})):  # since removed, worked out or not applying
         return Outcome(state, _question(catalog, state, at))
     if step.optional and given.kind == "text" and is_skip(given.text):
         value = ""
@@ -227,6 +227,26 @@ def _ask(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
         state["mode"] = "go_on"
         return Outcome(state, [*replies, Choices(texts.GO_ON, texts.GO_ON_OPTIONS)])
     return _advance(catalog, state, replies, at)
+
+
+def _answering(procedure, state: dict) -> tuple:
+    """The step the resident is answering, found by the question asked (kept by its field), so that a
+    procedure file changed since (a step added or removed) moves no answer onto another question.
+    Returns it and whether that question is gone (then the first one not answered yet is current)."""
+    fields = [s.field for s in procedure.steps]
+    asking = state.get("asking")
+    if asking in fields:
+        state["index"] = fields.index(asking)
+        return procedure.steps[state["index"]], False
+    if asking is None and 0 <= state.get("index", 0) < len(fields):  # saved before questions were kept by field
+        return procedure.steps[state["index"]], False
+    state["index"] = _first_unanswered(procedure, state)
+    return procedure.steps[state["index"]], True
+
+
+def _first_unanswered(procedure, state: dict) -> int:
+    answers = state.setdefault("answers", {})
+    return next((i for i, s in enumerate(procedure.steps) if s.asked_given(answers) and s.field not in answers), 0)
 
 
 def _note(step, value: str) -> str | None:
@@ -266,7 +286,10 @@ def _wrong(catalog: Catalog, state: dict, problem: str, at: Moment) -> Outcome:
 def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     """Ask the current step; a slot step offers the parts of its day with room, or asks the day again."""
     procedure = catalog.procedures[state["procedure"]]
+    if not 0 <= state.get("index", 0) < len(procedure.steps):  # the file lost steps since this was saved
+        state["index"] = _first_unanswered(procedure, state)
     step = procedure.steps[state["index"]]
+    state["asking"] = step.field
     if not step.asked_given(state.setdefault("answers", {})):
         # saved while this step was still asked (or before its only_if): work it out, ask the next
         worked_out = _work_out(procedure, state["answers"], step.from_date, at.today) if step.from_date else []
@@ -279,6 +302,7 @@ def _question(catalog: Catalog, state: dict, at: Moment) -> list[Reply]:
     if titles:
         return [render.question(step, titles)]
     state["index"], state["editing"] = procedure.step_index(step.date_field), True
+    state["asking"] = step.date_field
     return [Text(texts.SLOT_DAY_FULL.format(day=day)), render.question(procedure.steps[state["index"]])]
 
 
