@@ -128,9 +128,10 @@ def _number(step: Step, text: str, today: date) -> Checked:
 def agrees(text: str) -> bool | None:
     """A clear yes (True), a clear no (False), or neither (None): a question such as «có mất tiền không»,
     a bare «dạ», anything else. A leading «dạ» and a trailing «ạ», «nhé», «cháu» are politeness."""
-    if normalize(text) in NOT_KNOWN:
+    said = normalize(text)
+    if said in NOT_KNOWN:
         return None
-    words = normalize(text).split()
+    words = said.split()
     while len(words) > 1 and words[-1] in POLITE_WORDS:
         words.pop()
     if len(words) > 1 and words[0] == "da":

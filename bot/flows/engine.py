@@ -173,14 +173,21 @@ def _start(catalog: Catalog, procedure_id: str, at: Moment) -> Outcome:
 
 def _guided(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     """After guidance only: a volunteer, the menu, or whatever else the resident asks for now."""
-    index = pick_option(given.text, texts.GUIDED_HELP_OPTIONS) if given.kind == "text" else None
-    if index is None and given.kind == "text":
-        index = {True: 0, False: 1}.get(agrees(given.text))
+    index = _chosen(given, texts.GUIDED_HELP_OPTIONS)
     if index == 0:
         return _ask_human(state)
     if index == 1:
         return _menu(catalog)
     return _idle(catalog, {}, given, at)
+
+
+def _chosen(given: Given, options: tuple[str, str]) -> int | None:
+    """Which of a yes-like and a no-like option was picked: by button, number or words, or by a plain
+    «vâng» / «không» (None: neither)."""
+    if given.kind != "text":
+        return None
+    index = pick_option(given.text, options)
+    return index if index is not None else {True: 0, False: 1}.get(agrees(given.text))
 
 
 def _ask_human(state: dict) -> Outcome:
@@ -189,9 +196,7 @@ def _ask_human(state: dict) -> Outcome:
 
 # --- inside a procedure --------------------------------------------------------------------------
 def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
-    choice = pick_option(given.text, texts.CONSENT_OPTIONS) if given.kind == "text" else None
-    if choice is None and given.kind == "text":
-        choice = {True: 0, False: 1}.get(agrees(given.text))
+    choice = _chosen(given, texts.CONSENT_OPTIONS)
     if choice == 0:
         state.update(mode="ask", index=0, errors=0, consent_at=at.now.isoformat())
         return Outcome(state, _question(catalog, state, at))
@@ -385,9 +390,7 @@ def _offer_human(catalog: Catalog, state: dict, given: Given, at: Moment) -> Out
 
 def _go_on(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     """After an answer whose note says the procedure may not be needed: go on, or stop keeping nothing."""
-    index = pick_option(given.text, texts.GO_ON_OPTIONS) if given.kind == "text" else None
-    if index is None and given.kind == "text":
-        index = {True: 0, False: 1}.get(agrees(given.text))
+    index = _chosen(given, texts.GO_ON_OPTIONS)
     if index == 0:
         state["mode"] = "ask"
         return _advance(catalog, state, [], at)
@@ -453,4 +456,5 @@ COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
             "menu": lambda catalog, state, at: _menu(catalog),
             "human": lambda catalog, state, at: _ask_human(state)}
 MODES = {"consent": _consent, "ask": _ask, "channel": _channel, "summary": _summary, "edit": _edit,
-         "offer_human": _offer_human, "go_on": _go_on, "guided": _guided, "resume": _resume, "menu": _idle, "choose": _idle}
+         "offer_human": _offer_human, "go_on": _go_on, "guided": _guided, "resume": _resume, "menu": _idle,
+         "choose": _idle}

@@ -25,6 +25,11 @@ def _date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def _answer_name(key: object) -> object:
+    """YAML reads an unquoted yes/no as True/False: name those answers "yes" and "no", as notes do."""
+    return "yes" if key is True else "no" if key is False else key
+
+
 def _unknown_keys(data: dict, allowed: set[str]) -> list[str]:
     return sorted(str(k) for k in data if k != LINE and k not in allowed)
 
@@ -136,7 +141,7 @@ def _step(path: Path, raw: object, number: int) -> Step:
             fail("choices must list 2–9 different non-empty options")
     elif choices is not None:
         fail("choices are only for type choice")
-    notes = {("yes" if k is True else "no" if k is False else k): v
+    notes = {_answer_name(k): v
              for k, v in (raw.get("notes") or {}).items() if k != LINE}
     allowed_notes = {"yes", "no"} if kind == "yesno" else set(choices or [])
     if bad := [k for k in notes if k not in allowed_notes or not _text(notes[k])]:
@@ -157,17 +162,16 @@ def _step(path: Path, raw: object, number: int) -> Step:
     if not isinstance(raw.get("optional", False), bool):
         fail("optional must be true or false")
     stops = raw.get("offer_stop") or []
-    offer_stop = tuple("yes" if k is True else "no" if k is False else k for k in stops) \
-        if isinstance(stops, list) else ()
+    offer_stop = tuple(_answer_name(k) for k in stops) if isinstance(stops, list) else ()
     if not isinstance(stops, list) or any(k not in notes for k in offer_stop):
         fail("offer_stop lists answers that have a note (the note says why the procedure may not be needed)")
     only_if = raw.get("only_if")
     if only_if is not None:
-        condition = {k: v for k, v in only_if.items() if k != LINE} if isinstance(only_if, dict) else {}
-        (field_name, wanted), = condition.items() if len(condition) == 1 else ((None, None),)
+        condition = [(k, v) for k, v in only_if.items() if k != LINE] if isinstance(only_if, dict) else []
+        field_name, wanted = condition[0] if len(condition) == 1 else (None, None)
         if not isinstance(wanted, list) or not wanted:
             fail("only_if must be one field with a list of its answers, e.g. {visit_place: [Tại nhà]}")
-        only_if = (str(field_name), tuple("yes" if k is True else "no" if k is False else str(k) for k in wanted))
+        only_if = (str(field_name), tuple(str(_answer_name(k)) for k in wanted))
     date_field = raw.get("date_field", "")
     if (kind == "slot") != bool(date_field) or (kind == "slot" and raw.get("optional")):
         fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
