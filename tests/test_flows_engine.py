@@ -109,6 +109,7 @@ def test_names_in_the_ways_residents_write_them(written, kept):
 
 @pytest.mark.parametrize("said, day", [("thứ bảy", "28/11/2026"), ("sáng thứ 7", "28/11/2026"),
                                        ("chủ nhật", "22/11/2026"), ("thứ hai tuần sau", "23/11/2026"),
+                                       ("thứ tư tuần này", "25/11/2026"), ("thứ 6 này", "27/11/2026"),
                                        ("25/11", "25/11/2026"), ("mùng 27 tháng 11", "27/11/2026")])
 def test_an_appointment_day_as_residents_say_it(said, day):
     """AT is Sunday 22/11/2026: «thứ bảy» is the coming Saturday, a day and month with no year this year."""

@@ -29,7 +29,7 @@ def _weekday(said: str, today: date) -> date | None:
     later = next((w for w in NEXT_WEEK if words.endswith(" " + w)), None)
     if later:
         words = words[:-len(later) - 1]
-    words = words.removesuffix(" nay").removesuffix(" tuan nay")
+    words = words.removesuffix(" tuan nay").removesuffix(" nay")  # the longer first: «thứ hai tuần này»
     if words not in WEEKDAYS:
         return None
     if later:
