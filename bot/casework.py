@@ -119,8 +119,9 @@ def open_requests_text(uow: UnitOfWork, catalog, now: datetime) -> str:
     lines = [texts.OPEN_TITLE.format(n=len(rows))]
     for row in rows:
         days = (now - row.created_at).days
-        lines.append(texts.OPEN_LINE.format(code=row.code, kind=kind_title(catalog, row.kind),
-                                            status=texts.STATUS_LABELS[row.status], days=days))
+        line = texts.OPEN_LINE.format(code=row.code, kind=kind_title(catalog, row.kind),
+                                      status=texts.STATUS_LABELS[row.status], days=days)
+        lines.append(texts.URGENT_MARK + line if row.urgent else line)
     return "\n".join(lines)
 
 
@@ -130,8 +131,10 @@ def digest_text(uow: UnitOfWork, catalog, now: datetime, overdue_days: int = 3) 
     new = uow.casework.created_between(today, today + timedelta(days=1))
     overdue = [r for r in uow.casework.open_oldest_first(200) if now - r.created_at > timedelta(days=overdue_days)]
     done = uow.casework.finished_between(today, today + timedelta(days=1))
-    return texts.DIGEST.format(day=local(now).strftime("%d/%m"), new=len(new), overdue=len(overdue),
-                               done=done, codes=", ".join(r.code for r in overdue[:10]) or texts.NONE)
+    urgent = [r.code for r in uow.casework.open_oldest_first(200) if r.urgent]
+    digest = texts.DIGEST.format(day=local(now).strftime("%d/%m"), new=len(new), overdue=len(overdue),
+                                 done=done, codes=", ".join(r.code for r in overdue[:10]) or texts.NONE)
+    return (texts.DIGEST_URGENT.format(codes=", ".join(urgent)) + "\n" + digest) if urgent else digest
 
 
 def is_open(request: ServiceRequest) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.events import InboundEvent
-from bot.handlers import announce, appointments, conversation, follow, handoff, my_data, staff_commands
+from bot.handlers import announce, appointments, conversation, emergency, follow, handoff, my_data, staff_commands
 from bot.handlers.context import Context, Runtime
 from bot import announcements, casework, texts
 from bot.flows.answers import pick_option
@@ -17,11 +17,15 @@ HANDLERS: dict[str, Handler] = {
     "follow": follow.on_follow,
     "unfollow": follow.on_unfollow,
     "user_click_chatnow": follow.on_chat_now,
+    "user_call_oa": lambda ctx: on_user_message(ctx),  # a call the OA cannot take: offer a call back
 }
 
 
 def on_user_message(ctx: Context) -> list[Reply]:
-    """Notices that waited for this message come first; then the answer to the message itself."""
+    """An emergency is answered before anything else (waiting notices wait for the next message);
+    otherwise notices that waited for this message come first, then the answer to the message itself."""
+    if (replies := emergency.resident_message(ctx)) is not None:
+        return replies
     return waiting_notices(ctx) + _answer(ctx)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 # Events that open or extend the consultation window (receipts and echoes do not).
-INTERACTIONS = {"follow", "user_click_chatnow", "user_submit_info"}
+INTERACTIONS = {"follow", "user_click_chatnow", "user_submit_info", "user_call_oa"}
 RECEIPTS = {"user_seen_message", "user_received_message"}
 # The echoes of what the bot sends a resident (zalo-oa-api.md §4): text, image, list, template.
 ECHOES_OF_SENT = ("oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list", "oa_send_file",
@@ -82,7 +82,7 @@ def _parties(body: dict, name: str) -> tuple[str | None, str | None]:
     if "user_id" in body and "sender" not in body:
         return _id(body.get("user_id")), _id(body.get("oa_id"))
     sender, recipient = _id(body.get("sender")), _id(body.get("recipient"))
-    if name.startswith("user_send_") or name in {"user_submit_info", "user_reacted_message"}:
+    if name.startswith("user_send_") or name in {"user_submit_info", "user_reacted_message", "user_call_oa"}:
         if name not in RECEIPTS:
             return sender, recipient or _id(body.get("oa_id"))
     return recipient, sender or _id(body.get("oa_id"))

@@ -10,9 +10,20 @@ UNSUPPORTED = "Tổ chưa đọc được loại tin này ạ. Bác nhắn bằn
 GREETING_AGAIN = "Chào bác ạ!"
 NOT_UNDERSTOOD = "Tổ chưa hiểu ý bác ạ. Bác chọn một mục dưới đây, hoặc gõ «gặp người» để nói chuyện với cán bộ."
 WHICH_ONE = "Bác muốn hỏi việc nào ạ? Bác bấm nút hoặc gõ số:"
+UNSURE = ("Tổ chưa chắc bác cần việc gì ạ. Có phải một trong các việc dưới đây không? Nếu không phải, "
+          "bác chọn «Gặp người hỗ trợ» hoặc nhắn rõ hơn giúp tổ.")
+THANKS = "Dạ không có gì ạ. Bác cần gì cứ nhắn tổ nhé."
+PLACE_FACTS = "{name}\n- Địa chỉ: {address}\n- Giờ làm việc: {hours}\n- Điện thoại: {phone}"
+VOICE_OFFER = ("Tổ chưa nghe được tin nhắn thoại ạ. Bác có muốn tình nguyện viên gọi điện lại cho bác "
+               "không? Người gọi sẽ nghe bác nói và giúp bác.")
+CALL_OFFER = "Tổ chưa nhận được cuộc gọi ạ. Bác có muốn tình nguyện viên gọi lại cho bác không?"
+CALLBACK_OPTIONS = ("Gọi lại cho tôi", "Không cần")
+CALLBACK_DECLINED = "Dạ vâng. Bác cần gì cứ nhắn chữ hoặc bấm số giúp tổ nhé."
 SUBMENU = "Bác chọn việc cần làm:"
 HUMAN_OPTION = "Gặp người hỗ trợ"
 GUIDANCE_PAPERS = "Giấy tờ cần chuẩn bị:"
+GUIDANCE_BRING = "Cần mang:"
+MORE_HINT = "(Bác chọn «Xem thêm» để xem đủ giấy tờ, lệ phí, thời hạn.)"
 GUIDANCE_FEE = "Lệ phí:"
 GUIDANCE_DEADLINE = "Thời hạn:"
 GUIDANCE_WHERE = "Nộp ở đâu:"
@@ -21,8 +32,8 @@ GUIDED_STEPS = "Các bước làm:"
 GUIDANCE_NEW_RULES = "Lưu ý (quy định mới):"
 CONSENT = ("Để giúp bác làm hồ sơ, tổ cần hỏi và ghi lại vài thông tin cho riêng yêu cầu này. Thông tin chỉ "
            "dùng để hỗ trợ bác và được giữ kín theo Nghị định 13/2023/NĐ-CP. Bác có đồng ý không ạ?")
-CONSENT_OPTIONS = ("Đồng ý", "Không đồng ý")
-NO_CONSENT = "Dạ, tổ không ghi thông tin của bác. Bác có thể tự làm theo hướng dẫn ở trên ạ."
+CONSENT_OPTIONS = ("Đồng ý", "Không đồng ý", "Xem thêm")
+NO_CONSENT = "Dạ, tổ không ghi thông tin của bác. Bác có thể tự làm theo hướng dẫn dưới đây ạ."
 OPTIONAL_HINT = "(Nếu không có, bác gõ «bỏ qua».)"
 PHOTO_HINT = "(Bác bấm nút gửi ảnh trong Zalo để gửi ảnh.)"
 LOCATION_HINT = "(Bác gửi vị trí trong Zalo, hoặc gõ địa chỉ.)"
@@ -40,7 +51,7 @@ OFFER_HUMAN = "Có vẻ câu này hơi khó. Bác có muốn tổ nối với t�
 OFFER_HUMAN_OPTIONS = ("Gặp tình nguyện viên", "Tôi thử lại")
 CANCELLED = "Dạ, tổ đã hủy, không lưu thông tin vừa rồi."
 GUIDED_HELP = "Bác làm thử theo các bước trên nhé. Cần người giúp tận tay thì bác bấm «Gặp tình nguyện viên» ạ."
-GUIDED_HELP_OPTIONS = ("Gặp tình nguyện viên", "Về menu")
+GUIDED_HELP_OPTIONS = ("Gặp tình nguyện viên", "Về menu", "Xem thêm")
 GO_ON = "Bác vẫn muốn làm tiếp không ạ?"
 GO_ON_OPTIONS = ("Vẫn làm tiếp", "Dừng ở đây")
 STOPPED = "Dạ, tổ dừng ở đây, không lưu thông tin vừa rồi. Bác cần gì thêm cứ nhắn tổ ạ."
@@ -54,6 +65,7 @@ ANSWER_PROBLEMS = {
     "unknown": ("Tổ cần thông tin này để ghi hồ sơ ạ. Nếu chưa biết, bác hỏi người nhà rồi nhắn lại sau, "
                 "hoặc gõ «gặp người» để tình nguyện viên giúp."),
     "date": "Ngày chưa đúng ạ. Bác gõ theo dạng ngày/tháng/năm, ví dụ: 15/08/2024.",
+    "date_year": "Bác gõ cả năm giúp tổ ạ, ví dụ: 15/08/1950.",
     "date_future": "Ngày này chưa tới ạ. Bác xem lại giúp tổ, ví dụ: 15/08/2024.",
     "date_past": "Ngày này đã qua rồi ạ. Bác chọn một ngày sắp tới, ví dụ: {example}.",
     "date_too_far": "Ngày này xa quá ạ. Bác chọn một ngày trong {days} ngày tới, ví dụ: {example}.",
@@ -81,11 +93,16 @@ HUMAN_REQUESTED = ("Dạ, tổ đã báo tình nguyện viên đang trực (mã 
 # --- Handoff to a person (bot/handlers/handoff.py) ------------------------------------------------
 HUMAN_OUT_OF_HOURS = ("Dạ, tổ đã ghi nhận (mã {code}). Bây giờ ngoài giờ trực ({hours}), {when} sẽ có người "
                       "nhắn bác. Bác cứ để lại câu hỏi ở đây ạ.")
+CALLBACK_REQUESTED = ("Dạ, tổ đã báo tình nguyện viên đang trực (mã {code}). Người trực sẽ gọi lại cho bác "
+                      "qua Zalo trong ít phút ạ.")
+CALLBACK_OUT_OF_HOURS = ("Dạ, tổ đã ghi nhận (mã {code}). Bây giờ ngoài giờ trực ({hours}), {when} sẽ có người "
+                         "gọi lại cho bác ạ.")
 HANDOFF_CANCELLED = "Dạ, tổ đã hủy yêu cầu gặp người ({code}). Bác cần gì cứ nhắn tổ ạ."
 HUMAN_ALREADY = "Dạ, tổ đã báo người trực rồi (mã {code}). Bác chờ một chút, người trực sẽ nhắn bác ạ."
 HANDOFF_NOTICE = ("Cần hỗ trợ: {code}\nCư dân: {name}\nĐang làm: {doing}\nTin nhắn gần nhất:\n{last}\n"
                   "Để nhận, nhắn: nhận {code}")
 HANDOFF_NOTHING_DOING = "(chưa chọn thủ tục)"
+HANDOFF_CALLBACK = "Xin gọi lại (cư dân gửi tin nhắn thoại hoặc gọi tới, đã đồng ý được gọi lại)"
 HANDOFF_NO_MESSAGES = "(chưa có)"
 HANDOFF_CLAIMED_RESIDENT = "Dạ, {name} sẽ hỗ trợ bác từ bây giờ. Bác cứ nhắn vào đây ạ."
 HANDOFF_CLAIMED_STAFF = ("Bạn đã nhận {code}. Tin bạn nhắn vào OA sẽ được chuyển tới cư dân {name}. "
@@ -101,9 +118,11 @@ HANDOFF_REMINDER = "Nhắc: {code} ({name}) chờ {minutes} phút mà chưa ai n
 RATE_QUESTION = "Cảm ơn bác đã chờ. Bác thấy sự hỗ trợ vừa rồi thế nào ạ?"
 RATE_OPTIONS = ("Chưa tốt", "Tạm được", "Tốt")
 RATE_THANKS = "Tổ cảm ơn bác đã cho ý kiến ạ."
+RATE_AGAIN = "Bác chấm giúp tổ một trong ba mức dưới đây nhé (bấm nút, gõ số, hoặc gõ «tốt», «tạm được», «chưa tốt»)."
 ATTACHMENT_IMAGE = "[ảnh] {url}"
 ATTACHMENT_LOCATION = "[vị trí] {lat},{lng}"
 ATTACHMENT_OTHER = "[tin nhắn không phải chữ]"
+ATTACHMENT_VOICE = "[tin nhắn thoại] {url}"
 DUTY_ON = "Đã ghi nhận: bạn đang trực đến {until}h hôm nay. Có người cần hỗ trợ, tổ sẽ nhắn bạn."
 DUTY_OFF = "Đã ghi nhận: bạn nghỉ trực hôm nay."
 STAFF_HELP = ("Lệnh cho cán bộ, tình nguyện viên: «trực», «nghỉ», «nhận <mã>», «xong», «xong <mã>», "
@@ -111,6 +130,21 @@ STAFF_HELP = ("Lệnh cho cán bộ, tình nguyện viên: «trực», «nghỉ�
 LEADER_HELP = ("Lệnh cho tổ trưởng: «thông báo: …», «thông báo đã hẹn», «yêu cầu mới», «thống kê», "
                "«duyệt <mã>», «từ chối <mã>», «nhóm», «nhóm khu A», «thêm vào nhóm khu A: số điện thoại», "
                "«bỏ khỏi nhóm khu A: số điện thoại», «xóa nhóm khu A».")
+
+# --- Emergencies (bot/handlers/emergency.py, config/emergencies.yaml) ------------------------------------
+EMERGENCY_LOCAL = "{name}: {phone}"
+EMERGENCY_REPLY = "{advice}\n{local}\nTổ đã báo ngay tổ trưởng và tình nguyện viên (mã {code})."
+EMERGENCY_ASK_LOCATION = ("Nếu được, bác gửi vị trí của bác trong Zalo (bấm dấu + rồi chọn «Vị trí») để người "
+                          "đến giúp tìm nhanh hơn. Không gửi cũng được ạ.")
+EMERGENCY_AGAIN = "{advice}\nTổ đã báo lại tổ trưởng và tình nguyện viên (mã {code})."
+EMERGENCY_LOCATION_THANKS = "Dạ, tổ đã chuyển vị trí của bác cho tổ trưởng và tình nguyện viên ({code})."
+# To leaders and volunteers
+EMERGENCY_NOTICE = ("KHẨN CẤP {code}: {kind}\nCư dân: {name}{phone}\nNhắn: «{words}»\nVị trí: {where}\n"
+                    "Tổ đã bảo cư dân gọi {call}. Bạn ở gần thì gọi hoặc đến giúp.")
+EMERGENCY_MORE = "KHẨN CẤP {code}: {name} nhắn thêm: «{words}»"
+EMERGENCY_LOCATION_STAFF = "KHẨN CẤP {code}: {name} đã gửi vị trí: {map}"
+EMERGENCY_NO_LOCATION = "chưa gửi"
+MAP_LINK = "https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=18/{lat}/{lng}"
 
 # --- Appointments (bot/handlers/appointments.py, slot steps) -------------------------------------
 SLOT_DAY_FULL = "Ngày {day} không còn buổi nào trống ạ. Bác chọn ngày khác giúp tổ."
@@ -164,7 +198,7 @@ FOLLOW_UP_OPTIONS = ("Rồi", "Chưa")
 FOLLOW_UP_THANKS = "Tổ cảm ơn bác đã phản hồi ạ."
 FOLLOW_UP_REOPENED = "Dạ, tổ đã mở lại phản ánh {code} và báo tổ trưởng ạ."
 FOLLOW_UP_REOPENED_STAFF = "Cư dân báo phản ánh {code} chưa được xử lý; đã mở lại."
-KIND_TITLES = {"ho_tro": "Gặp người hỗ trợ"}
+KIND_TITLES = {"ho_tro": "Gặp người hỗ trợ", "khan_cap": "Khẩn cấp"}
 NONE = "(không có)"
 STATS_TITLE = "Thống kê tháng {month}: {total} yêu cầu."
 STATS_BY_KIND = "Theo loại:"
@@ -173,6 +207,8 @@ STATS_BY_CHANNEL = "Theo cách làm:"
 OPEN_NONE = "Không có yêu cầu nào đang mở."
 OPEN_TITLE = "{n} yêu cầu đang mở (cũ nhất trước):"
 OPEN_LINE = "- {code} · {kind} · {status} · {days} ngày"
+URGENT_MARK = "[KHẨN CẤP] "
+DIGEST_URGENT = "KHẨN CẤP chưa xong: {codes}"
 DIGEST = ("Tổng kết ngày {day}: {new} yêu cầu mới, {overdue} yêu cầu quá hạn, {done} yêu cầu xong hôm nay.\n"
           "Quá hạn: {codes}")
 

@@ -135,6 +135,10 @@ class RunningBot:
             event = zalo.user_location_event(APP_ID, OA_ID, user_id, extra["lat"], extra["lng"])
         elif kind == "sticker":
             event = zalo.user_sticker_event(APP_ID, OA_ID, user_id)
+        elif kind == "audio":
+            event = zalo.user_audio_event(APP_ID, OA_ID, user_id, extra.get("url", "https://voice-talk.zdn.vn/v1.aac"))
+        elif kind == "call":
+            event = zalo.user_call_event(APP_ID, OA_ID, user_id)
         else:
             event = zalo.user_text_event(APP_ID, OA_ID, user_id, text)
         assert self.post(event).status_code == 200

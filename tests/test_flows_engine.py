@@ -43,9 +43,12 @@ def test_trigger_starts_the_procedure_and_names_it_first():
     chat = Chat()
     said = chat.say("Tôi muốn làm giấy khai sinh cho con")
     procedure = CATALOG.procedures["khai_sinh"]
-    assert chat.last[0].text.startswith(procedure.title)
-    assert procedure.guidance.fee in said and procedure.guidance.papers[0] in said
+    assert chat.last[0].text.startswith(procedure.title) and len(chat.last[0].text) <= 600
+    assert all(item in said for item in procedure.guidance.bring) and procedure.guidance.fee not in said
     assert isinstance(chat.last[-1], Choices) and chat.last[-1].text == texts.CONSENT
+    more = chat.say("Xem thêm")
+    assert procedure.guidance.fee in more and procedure.guidance.papers[0] in more
+    assert chat.state["mode"] == "consent" and chat.last[-1].text == texts.CONSENT
 
 
 def test_consent_then_the_first_question_word_for_word():
@@ -118,10 +121,18 @@ def test_an_appointment_day_as_residents_say_it(said, day):
     assert check(preferred, Given("text", said), AT.today).value == day
 
 
-def test_a_past_day_needs_its_year_and_is_never_a_weekday():
+def test_a_past_day_without_its_year_is_the_latest_such_day_and_never_a_weekday():
     death = CATALOG.procedures["khai_tu"].steps[CATALOG.procedures["khai_tu"].step_index("death_date")]
     assert check(death, Given("text", "thứ bảy"), AT.today).problem == "date"
-    assert check(death, Given("text", "15/11"), AT.today).problem == "date"
+    assert check(death, Given("text", "15/11"), AT.today).value == "15/11/2026"  # today is 22/11/2026
+    assert check(death, Given("text", "mùng 5 tháng 12"), AT.today).value == "05/12/2025"
+
+
+def test_a_birth_date_an_age_is_worked_out_from_needs_its_year():
+    allowance = CATALOG.procedures["tro_cap_nguoi_cao_tuoi"]
+    birth = allowance.steps[allowance.step_index("birth_date")]
+    assert check(birth, Given("text", "5/11"), AT.today).problem == "date_year"
+    assert check(birth, Given("text", "5/11/1948"), AT.today).value == "05/11/1948"
 
 
 def test_an_option_typed_word_for_word_beats_one_a_typo_away():

@@ -107,8 +107,10 @@ def test_each_oa_answers_its_own_residents_with_its_own_token_and_files(two):
     assert OWN_MENU_TITLE in "\n".join(own_reply)
     # Each reply went out with its own OA's access token, so Zalo counts it as that OA's message.
     assert two.first.messages_for("resident-b") == [] and two.second.messages_for("resident-a") == []
-    assert any(OWN_FEE in t for t in two.say(OA2, "resident-b", "vneid"))
-    assert not any(OWN_FEE in t for t in two.say(OA_ID, "resident-a", "vneid"))
+    two.say(OA2, "resident-b", "vneid")
+    assert any(OWN_FEE in t for t in two.say(OA2, "resident-b", "xem thêm"))  # the full guidance: its own fee
+    two.say(OA_ID, "resident-a", "vneid")
+    assert not any(OWN_FEE in t for t in two.say(OA_ID, "resident-a", "xem thêm"))
     assert stored_events(two.main) > 0 and stored_events(two.to7) > 0
 
 

@@ -31,6 +31,7 @@ class RequestRow:
     resident: str
     assignee: str
     answers: tuple[Answer, ...]
+    urgent: bool = False
 
     @property
     def answers_text(self) -> str:
@@ -74,7 +75,8 @@ class Presenter:
             step = steps.get(key) or self._any_step.get(key)
             shown = t.EMPTY_ANSWER if value in (None, "") else str(value)
             photo = step is not None and step.type == "photo" and web_url(shown)
-            out.append(Answer(step.label if step else key, shown, shown if photo else None))
+            label = step.label if step else t.ANSWER_LABELS.get(key, key)
+            out.append(Answer(label, shown, shown if photo else None))
         return tuple(out)
 
     def row(self, request: ServiceRequest) -> RequestRow:
@@ -83,4 +85,5 @@ class Presenter:
                           status_label=texts.STATUS_LABELS.get(request.status, request.status),
                           channel_label=texts.CHANNEL_LABELS.get(request.channel or "", t.NO_CHANNEL),
                           created=local_time(request.created_at), resident=self.resident(request.user_id),
-                          assignee=self.assignee(request.assignee_id), answers=self.answers(request))
+                          assignee=self.assignee(request.assignee_id), answers=self.answers(request),
+                          urgent=bool(request.urgent))

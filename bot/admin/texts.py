@@ -149,3 +149,7 @@ GROUP_NEEDS_PEOPLE = "Cần ghi ít nhất một số điện thoại, mã đăn
 GROUP_REMOVED = "Đã bỏ {name} khỏi nhóm."
 GROUP_DELETED = "Đã xóa nhóm «{name}» ({count} người)."
 GROUP_DELETE_NEEDS_CONFIRM = "Hãy đánh dấu ô xác nhận trước khi xóa nhóm."
+URGENT = "KHẨN CẤP"
+# Answers no procedure step names: an emergency's and a call back's
+ANSWER_LABELS = {"loai": "Loại khẩn cấp", "tin_nhan": "Cư dân nhắn", "vi_tri": "Vị trí", "goi_lai": "Xin gọi lại",
+                 "tin_nhan_thoai": "Tin nhắn thoại", "procedure": "Đang làm thủ tục"}

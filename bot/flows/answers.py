@@ -93,9 +93,28 @@ def _name(step: Step, text: str, today: date) -> Checked:
     return Checked(" ".join(w[:1].upper() + w[1:].lower() for w in words))
 
 
+# An address holds a house number, a word for a street, alley or hamlet, or a landmark: «nhà tôi», «ở đây» are
+# not addresses. Landmarks whose letters alone are common words («cho» is also «chợ») count only with marks.
+STREET_WORDS = set("""so ngo ngach hem kiet duong pho to thon xom khu ap lo kiot phuong xa quan huyen tinh truong
+toa tang phong bai san""".split())
+LANDMARKS = tuple(p.split() for p in ("chung cu", "cong vien", "ben xe", "nga tu", "nga ba", "van hoa", "uy ban",
+                                      "nha tho", "benh vien", "tram y te", "cong an"))
+MARKED_LANDMARKS = {"chợ", "cổng", "đình", "chùa", "cầu", "sân"}
+
+
+def _names_a_place(text: str) -> bool:
+    words = normalize(text).split()
+    marked = {w.strip(".,;:!?") for w in text.lower().split()}
+    return (any(ch.isdigit() for ch in text) or any(w in STREET_WORDS for w in words)
+            or any(words[i:i + len(p)] == p for p in LANDMARKS for i in range(len(words)))
+            or bool(marked & MARKED_LANDMARKS))
+
+
 def _address(text: str) -> Checked:
     cleaned = " ".join(text.split())
-    return Checked(cleaned) if 5 <= len(cleaned) <= 300 and len(cleaned.split()) >= 2 else Checked(problem="address")
+    if 5 <= len(cleaned) <= 300 and len(cleaned.split()) >= 2 and _names_a_place(cleaned):
+        return Checked(cleaned)
+    return Checked(problem="address")
 
 
 def phone_number(text: str) -> str | None:
@@ -155,8 +174,9 @@ def _yesno(step: Step, text: str, today: date) -> Checked:
     return Checked(problem="yesno")
 
 
-def pick_option(text: str, options: tuple[str, ...] | list[str]) -> int | None:
-    """Index of the option a resident chose by number, by its words or by a button; None if unclear."""
+def pick_option(text: str, options: tuple[str, ...] | list[str], words: dict | None = None) -> int | None:
+    """Index of the option a resident chose by number, by its words or by a button, or by the other words
+    `words` gives for an option («cháu trai» for «Nam»); None if unclear."""
     said = normalize(text)
     number = said[3:] if said.startswith("so ") else said
     if number.isdigit():
@@ -171,20 +191,46 @@ def pick_option(text: str, options: tuple[str, ...] | list[str]) -> int | None:
     hits = [i for i, option in enumerate(normalized)
             if said and (f" {said} " in f" {option} " or all(any(similar_word(w, o) for o in option.split())
                                                              for w in said.split()))]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) == 1:
+        return hits[0]
+    named = {i for i, option in enumerate(options) for w in (words or {}).get(option, ())
+             if f" {w} " in f" {said} "}
+    return named.pop() if len(named) == 1 else None
+
+
+# How residents rate help in words, worst first: the first group a message holds decides («chưa tốt» is
+# not «tốt»). Ratings are 1 (Chưa tốt), 2 (Tạm được), 3 (Tốt).
+RATING_WORDS = ((1, ("chua tot", "khong tot", "te", "kem", "cham qua", "chan", "khong hai long", "do qua", "toi te")),
+                (2, ("tam duoc", "tam tam", "binh thuong", "cung duoc", "tam on", "thuong thoi", "duoc")),
+                (3, ("tot", "hai long", "tuyet", "nhiet tinh", "rat hay", "cam on", "thank")))
+
+
+def rating_of(text: str, options: tuple[str, ...]) -> int | None:
+    """A rating 1–3 from a number, an option or the words residents use («tốt lắm, cảm ơn cháu»); None when
+    the message is no rating."""
+    index = pick_option(text, options)
+    if index is not None:
+        return index + 1
+    words = normalize(text).split()
+    for rating, phrases in RATING_WORDS:
+        if any(words[i:i + len(p.split())] == p.split() for p in phrases for i in range(len(words))):
+            return rating
+    return None
 
 
 def _choice(step: Step, text: str, today: date) -> Checked:
-    index = pick_option(text, step.choices)
+    index = pick_option(text, step.choices, step.words)
     return Checked(step.choices[index]) if index is not None else Checked(problem="choice")
 
 
 def _date(step: Step, text: str, today: date) -> Checked:
-    from bot.flows.dates import parse_date
+    from bot.flows.dates import has_no_year, parse_date
 
     day = parse_date(text, today, ahead=step.when == "future")
     if day is None:
         return Checked(problem="date")
+    if step.year_required and has_no_year(text):
+        return Checked(problem="date_year")
     if step.when == "past" and day > today:
         return Checked(problem="date_future")
     if step.when == "future" and day < today:

@@ -7,8 +7,11 @@ from pathlib import Path
 import yaml
 
 from bot.duty import DayPart
+from bot.flows.emergencies import EmergencyMatcher, load_emergencies
+from bot.flows.facts import Place
 from bot.flows.intents import HUMAN, IntentMatcher
 from bot.flows.procedures import Procedure, ProcedureFileError, load_procedures
+from bot.flows.text import normalize
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class Neighborhood:
     community_house: str
     hours: str
     phone: str
+    places: tuple[Place, ...] = ()
+
+    def place(self, key: str) -> Place | None:
+        return next((p for p in self.places if p.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Catalog:
     matcher: IntentMatcher
     parts: tuple[DayPart, ...] = ()
     evening_reminder_hour: int = 19
+    emergencies: EmergencyMatcher | None = None
 
     def part(self, key: str) -> DayPart | None:
         return next((p for p in self.parts if p.key == key), None)
@@ -65,6 +73,31 @@ def _menu(path: Path, procedures: dict[str, Procedure]) -> tuple[MenuItem, ...]:
     return tuple(items)
 
 
+PLACE_KEYS = ("key", "name", "address", "hours", "phone")
+
+
+def _places(path: Path, raw: object) -> tuple[Place, ...]:
+    """The places residents ask about (optional): each with its facts and the words that name it."""
+    places = []
+    for number, item in enumerate(raw or [], start=1):
+        words = item.get("words") if isinstance(item, dict) else None
+        if not isinstance(item, dict) or not all(item.get(k) for k in PLACE_KEYS) or not isinstance(words, list) \
+                or not words or not all(isinstance(w, str) and normalize(w) for w in words):
+            raise ProcedureFileError(path, None, f"place {number} needs {', '.join(PLACE_KEYS)} and words (a list)")
+        places.append(Place(*(str(item[k]).strip() for k in PLACE_KEYS), tuple(normalize(w) for w in words)))
+    if len({p.key for p in places}) != len(places):
+        raise ProcedureFileError(path, None, "places need unique keys")
+    return tuple(places)
+
+
+def _not_covered(path: Path) -> tuple[str, ...]:
+    """Things no procedure covers (config/not_covered.yaml): a message naming one never starts a form."""
+    phrases = _read(path).get("phrases")
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and normalize(p) for p in phrases):
+        raise ProcedureFileError(path, None, "phrases must be a list of short phrases")
+    return tuple(phrases)
+
+
 def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int]:
     data = _read(path)
     parts = []
@@ -86,7 +119,8 @@ def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
     """Load and check config/; raise ProcedureFileError naming the file and line on any problem.
 
     `overrides` is one OA's own folder (EXTRA_OAS): any of its neighborhood.yaml, menu.yaml,
-    schedule.yaml and procedures/*.yaml replaces the shared file of the same name."""
+    schedule.yaml, emergencies.yaml, not_covered.yaml and procedures/*.yaml replaces the shared file of the
+    same name."""
     def own(name: str) -> Path | None:
         path = overrides / name if overrides is not None else None
         return path if path is not None and path.exists() else None
@@ -100,7 +134,11 @@ def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
     missing = [k for k in ("name", "community_house", "hours", "phone") if not hood.get(k)]
     if missing:
         raise ProcedureFileError(hood_path, None, f"missing: {', '.join(missing)}")
-    neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")})
-    matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()})
+    neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")},
+                                places=_places(hood_path, hood.get("places")))
+    matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()}, neighborhood.places,
+                            frozenset(pid for pid, p in procedures.items() if p.steps),
+                            _not_covered(pick("not_covered.yaml")))
     parts, evening = _schedule(pick("schedule.yaml"))
-    return Catalog(procedures, _menu(pick("menu.yaml"), procedures), neighborhood, matcher, parts, evening)
+    return Catalog(procedures, _menu(pick("menu.yaml"), procedures), neighborhood, matcher, parts, evening,
+                   load_emergencies(pick("emergencies.yaml")))

@@ -1,5 +1,5 @@
-"""Dates as residents write them: 15/08/2024, 5/8/24, 15-8-2024, "15 tháng 8 năm 2024", "hôm nay"; and for a
-day ahead (an appointment) also "thứ bảy", "chủ nhật tuần sau", "25/11" with no year."""
+"""Dates as residents write them: 15/08/2024, 5/8/24, 15-8-2024, "15 tháng 8 năm 2024", "hôm nay", "5/11" or
+"mùng 5 tháng 11" with no year; and for a day ahead (an appointment) also "thứ bảy", "chủ nhật tuần sau"."""
 from __future__ import annotations
 
 import re
@@ -37,28 +37,39 @@ def _weekday(said: str, today: date) -> date | None:
     return today + timedelta(days=(WEEKDAYS[words] - today.weekday()) % 7)
 
 
+def _yearless(said: str):
+    return (re.fullmatch(r"(?:ngay )?(?:mung |mong )?(\d{1,2})\s*[/.\-]\s*(\d{1,2})", said)
+            or re.fullmatch(r"(?:ngay )?(?:mung |mong )?(\d{1,2}) thang (\d{1,2})", said))
+
+
+def has_no_year(text: str) -> bool:
+    """The date is written as a day and month only («5/11»)."""
+    return _yearless(normalize(text)) is not None
+
+
+def _nearest(day: int, month: int, today: date, ahead: bool) -> date | None:
+    """A day and month with no year: the next such day (`ahead`, today included) or the latest one."""
+    for year in ((today.year, today.year + 1) if ahead else (today.year, today.year - 1)):
+        try:
+            found = date(year, month, day)
+        except ValueError:  # not a day of that year (29/2), or not a day at all (31/4)
+            continue
+        if (found >= today) if ahead else (found <= today):
+            return found
+    return None
+
+
 def parse_date(text: str, today: date, ahead: bool = False) -> date | None:
-    """Return the date, or None when it is not a real calendar date (e.g. 32/13/2024). `ahead`: the day
-    asked for is to come (an appointment), so a weekday and a day and month with no year are read too."""
+    """Return the date, or None when it is not a real calendar date (e.g. 32/13/2024). A day and month
+    with no year («5/11», «mùng 5 tháng 11») is the latest such day, or with `ahead` (an appointment: the
+    day asked for is to come) the next one; `ahead` also reads a weekday («thứ bảy tuần sau»)."""
     said = normalize(text)
     if said in RELATIVE:
         return today + timedelta(days=RELATIVE[said])
-    if ahead:
-        if (day := _weekday(said, today)) is not None:
-            return day
-        yearless = (re.fullmatch(r"(?:ngay )?(?:mung |mong )?(\d{1,2})\s*[/.\-]\s*(\d{1,2})", said)
-                    or re.fullmatch(r"(?:ngay )?(?:mung |mong )?(\d{1,2}) thang (\d{1,2})", said))
-        if yearless:
-            try:
-                day = date(today.year, int(yearless.group(2)), int(yearless.group(1)))
-            except ValueError:
-                return None
-            if day < today:
-                try:
-                    day = day.replace(year=today.year + 1)
-                except ValueError:  # 29/2, gone this year, and no 29/2 next year
-                    return None
-            return day
+    if ahead and (day := _weekday(said, today)) is not None:
+        return day
+    if yearless := _yearless(said):
+        return _nearest(int(yearless.group(1)), int(yearless.group(2)), today, ahead)
     match = (re.fullmatch(r"(?:ngay )?(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{2}|\d{4})", said)
              or re.fullmatch(r"(?:ngay )?(\d{1,2}) thang (\d{1,2}) (?:nam )?(\d{2}|\d{4})", said))
     if not match:

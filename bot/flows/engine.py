@@ -19,6 +19,7 @@ IN_PROCEDURE = {"consent", "ask", "offer_human", "go_on", "channel", "summary", 
 SUBMIT_WORDS = {"1", "gui", "gui di", "dong y", "co", "ok", "xac nhan", "dung", "dung roi", "duoc", "so 1"}
 EDIT_WORDS = {"2", "sua", "sua lai", "chinh sua", "so 2", "sai"}
 MAX_WRONG = 3
+VOICE = ("audio", "call")  # what a resident who cannot type sends: a voice message, a call
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Submit:
 class AskHuman:
     procedure_id: str | None
     answers: dict
+    callback: bool = False  # the resident asked to be called back (sent a voice message or called)
+    voice_url: str = ""  # the voice message they sent, for the volunteer to hear
 
 
 @dataclass
@@ -56,6 +59,8 @@ def respond(catalog: Catalog, state: dict | None, given: Given, at: Moment,
     mode = state.get("mode")
     if mode in IN_PROCEDURE and _expired(state, at.now, idle):
         outcome = _offer_resume(catalog, state)
+    elif given.kind in VOICE and mode != "callback":
+        outcome = _offer_callback(state, given)
     elif given.kind == "text" and not _is_offered(state, given.text) and (command := command_of(given.text)):
         outcome = COMMANDS[command](catalog, state, at)
     else:
@@ -88,7 +93,8 @@ def _is_offered(state: dict, text: str) -> bool:
     """The words are one of the options on screen (e.g. «Làm lại»), so they are not a command."""
     offered = {"resume": texts.RESUME_OPTIONS, "summary": texts.SUMMARY_OPTIONS,
                "offer_human": texts.OFFER_HUMAN_OPTIONS, "consent": texts.CONSENT_OPTIONS,
-               "go_on": texts.GO_ON_OPTIONS, "guided": texts.GUIDED_HELP_OPTIONS}.get(state.get("mode"), ())
+               "go_on": texts.GO_ON_OPTIONS, "guided": texts.GUIDED_HELP_OPTIONS,
+               "callback": texts.CALLBACK_OPTIONS}.get(state.get("mode"), ())
     return normalize(text) in {normalize(option) for option in offered}
 
 
@@ -121,6 +127,14 @@ def _idle(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     if intent.kind == "ambiguous":
         return Outcome({"mode": "choose", "options": list(intent.ids)},
                        [render.targets_menu(catalog, texts.WHICH_ONE, intent.ids)])
+    if intent.kind == "unsure":  # weak evidence: offer the closest, never start a form on a guess
+        options = (*intent.ids, HUMAN)
+        return Outcome({"mode": "choose", "options": list(options)},
+                       [render.targets_menu(catalog, texts.UNSURE, options)])
+    if intent.kind == "thanks":
+        return Outcome({"mode": "menu"}, [Text(texts.THANKS)])
+    if intent.kind == "facts":
+        return Outcome({"mode": "menu"}, [render.place_facts(catalog.neighborhood.place(intent.ids[0]))])
     if intent.kind == "menu":
         return _menu(catalog, Text(texts.WELCOME))
     return _menu(catalog, Text(texts.NOT_UNDERSTOOD))
@@ -165,25 +179,27 @@ def _start(catalog: Catalog, procedure_id: str, at: Moment) -> Outcome:
     procedure = catalog.procedures[procedure_id]
     if not procedure.steps:
         return Outcome({"mode": "guided", "procedure": procedure_id},
-                       [*render.introduction(procedure, at.today), *render.self_service(procedure),
-                        Choices(texts.GUIDED_HELP, texts.GUIDED_HELP_OPTIONS)])
+                       [render.introduction(procedure), *render.self_service(procedure), render.guided_help()])
     state = {"mode": "consent", "procedure": procedure_id, "index": 0, "answers": {}, "errors": 0}
-    return Outcome(state, [*render.introduction(procedure, at.today), render.consent_question()])
+    return Outcome(state, [render.introduction(procedure), render.consent_question()])
 
 
 def _guided(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
-    """After guidance only: a volunteer, the menu, or whatever else the resident asks for now."""
+    """After guidance only: a volunteer, the menu, the full guidance, or whatever else the resident asks."""
     index = _chosen(given, texts.GUIDED_HELP_OPTIONS)
     if index == 0:
         return _ask_human(state)
     if index == 1:
         return _menu(catalog)
+    if index == 2:
+        procedure = catalog.procedures[state["procedure"]]
+        return Outcome(state, [render.full_guidance(procedure, at.today), render.guided_help()])
     return _idle(catalog, {}, given, at)
 
 
-def _chosen(given: Given, options: tuple[str, str]) -> int | None:
-    """Which of a yes-like and a no-like option was picked: by button, number or words, or by a plain
-    «vâng» / «không» (None: neither)."""
+def _chosen(given: Given, options: tuple[str, ...]) -> int | None:
+    """Which option was picked: by button, number or words, or by a plain «vâng» / «không» for the first
+    (yes-like) and second (no-like) options (None: none)."""
     if given.kind != "text":
         return None
     index = pick_option(given.text, options)
@@ -194,15 +210,41 @@ def _ask_human(state: dict) -> Outcome:
     return Outcome({"mode": "menu"}, [], [AskHuman(state.get("procedure"), dict(state.get("answers") or {}))])
 
 
+def _offer_callback(state: dict, given: Given) -> Outcome:
+    """A voice message or a call: offer a volunteer's call back, keeping where the conversation was."""
+    saved = state.get("saved") if state.get("mode") == "callback" else state
+    question = texts.VOICE_OFFER if given.kind == "audio" else texts.CALL_OFFER
+    return Outcome({"mode": "callback", "saved": dict(saved or {}), "voice_url": given.url},
+                   [Choices(question, texts.CALLBACK_OPTIONS)])
+
+
+def _callback(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
+    """«Gọi lại cho tôi» asks a volunteer to call (their consent to be called); «Không cần» goes back to
+    where the conversation was; anything else typed is answered there."""
+    saved = dict(state.get("saved") or {})
+    index = _chosen(given, texts.CALLBACK_OPTIONS)
+    if index == 0:
+        return Outcome({"mode": "menu"}, [], [AskHuman(saved.get("procedure"), dict(saved.get("answers") or {}),
+                                                        callback=True, voice_url=state.get("voice_url") or "")])
+    if given.kind in VOICE:
+        return _offer_callback(state, given)
+    if index == 1:
+        return Outcome(saved or {"mode": "menu"}, [Text(texts.CALLBACK_DECLINED), *prompt(catalog, saved, at)])
+    return MODES.get(saved.get("mode"), _idle)(catalog, saved, given, at)
+
+
 # --- inside a procedure --------------------------------------------------------------------------
 def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
     choice = _chosen(given, texts.CONSENT_OPTIONS)
     if choice == 0:
         state.update(mode="ask", index=0, errors=0, consent_at=at.now.isoformat())
         return Outcome(state, _question(catalog, state, at))
+    procedure = catalog.procedures[state["procedure"]]
     if choice == 1:
-        procedure = catalog.procedures[state["procedure"]]
-        return _menu(catalog, Text(texts.NO_CONSENT), *render.self_service(procedure))
+        return _menu(catalog, Text(texts.NO_CONSENT), render.full_guidance(procedure, at.today),
+                     *render.self_service(procedure))
+    if choice == 2:
+        return Outcome(state, [render.full_guidance(procedure, at.today), render.consent_question()])
     return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.consent_question()])
 
 
@@ -457,4 +499,4 @@ COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
             "human": lambda catalog, state, at: _ask_human(state)}
 MODES = {"consent": _consent, "ask": _ask, "channel": _channel, "summary": _summary, "edit": _edit,
          "offer_human": _offer_human, "go_on": _go_on, "guided": _guided, "resume": _resume, "menu": _idle,
-         "choose": _idle}
+         "choose": _idle, "callback": _callback}

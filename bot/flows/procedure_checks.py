@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from bot.flows.procedures import (CHANNELS, GUIDANCE_KEYS, LINE, STEP_KEYS, STEP_TYPES, TOP_KEYS, Guidance,
-                                  Procedure, ProcedureFileError, Rule, Step, is_snake_case)
+from bot.flows.introduction import introduction
+from bot.flows.procedures import (CHANNELS, GUIDANCE_KEYS, INTRODUCTION_MAX, LINE, STEP_KEYS, STEP_TYPES, TOP_KEYS,
+                                  Guidance, Procedure, ProcedureFileError, Rule, Step, is_snake_case)
+from bot.flows.text import normalize
 
 
 def _text(value: object) -> str | None:
@@ -61,16 +64,22 @@ def build_procedure(path: Path, data: object) -> Procedure:
     else:
         steps = tuple(_step(path, raw, index) for index, raw in enumerate(_list(path, data, "steps", top), 1))
         _check_unique_fields(path, steps, data["steps"])
+        ages = {s.from_date for s in steps if s.at_least_years}
+        steps = tuple(replace(s, year_required=True) if s.field in ages else s for s in steps)
     channel_from = data.get("channel_from")
     if channel_from is not None and channel_from not in {s.field for s in steps if s.type == "choice"}:
         fail(top, "channel_from must name a choice step")
     guidance = _guidance(path, data.get("guidance"), top)
     if not steps and not guidance.online_steps:
         fail(top, "a procedure with no steps (guidance only) needs guidance.online_steps: what to do, step by step")
-    return Procedure(id=data["id"], code=data["code"], title=data["title"].strip(),
+    procedure = Procedure(id=data["id"], code=data["code"], title=data["title"].strip(),
                      menu_title=_text(data.get("menu_title")) or data["title"].strip(),
                      summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
                      guidance=guidance, steps=steps, channel=channel, channel_from=channel_from)
+    if (length := len(introduction(procedure).text)) > INTRODUCTION_MAX:
+        fail(top, f"the first message is {length} characters (at most {INTRODUCTION_MAX}): shorten summary, "
+                  "fits or guidance.bring")
+    return procedure
 
 
 def _list(path: Path, data: dict, key: str, line) -> list:
@@ -99,7 +108,16 @@ def _guidance(path: Path, raw: object, line) -> Guidance:
     return Guidance(papers=papers, fee=fee, deadline=deadline, where=where,
                     online_steps=_texts(raw.get("online_steps") or []) or (),
                     links=tuple(links), rules=tuple(_rule(path, r, line) for r in raw.get("rules") or []),
-                    sources=_texts(raw.get("sources") or []) or ())
+                    sources=_texts(raw.get("sources") or []) or (), bring=_bring(path, raw.get("bring"), line))
+
+
+def _bring(path: Path, raw: object, line) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    bring = _texts(raw)
+    if not bring or len(bring) > 3:
+        raise ProcedureFileError(path, line, "bring must list 1–3 short things to bring")
+    return bring
 
 
 def _rule(path: Path, raw: object, line) -> Rule:
@@ -146,6 +164,11 @@ def _step(path: Path, raw: object, number: int) -> Step:
     allowed_notes = {"yes", "no"} if kind == "yesno" else set(choices or [])
     if bad := [k for k in notes if k not in allowed_notes or not _text(notes[k])]:
         fail(f"notes for unknown answer(s) {bad}; use {sorted(allowed_notes) or 'none (only yesno/choice)'}")
+    words = {k: v for k, v in (raw.get("words") or {}).items() if k != LINE} if isinstance(
+        raw.get("words") or {}, dict) else None
+    if words is None or kind != "choice" and words or any(
+            k not in (choices or []) or not _texts(v) for k, v in words.items()):
+        fail("words (only for choice steps) maps an option to a list of other words residents use for it")
     when = raw.get("when", "any")
     if when not in ("past", "future", "any") or (when != "any" and kind != "date"):
         fail("when must be past, future or any, and only on date steps")
@@ -177,8 +200,9 @@ def _step(path: Path, raw: object, number: int) -> Step:
         fail("a slot step needs date_field (and cannot be optional); date_field is only for slot steps")
     return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
-                notes={k: v.strip() for k, v in notes.items()}, when=when, date_field=str(date_field),
-                within_days=within, from_date=str(from_date), at_least_years=years, offer_stop=offer_stop,
+                notes={k: v.strip() for k, v in notes.items()},
+                words={k: tuple(normalize(w) for w in v) for k, v in words.items()}, when=when,
+                date_field=str(date_field), within_days=within, from_date=str(from_date), at_least_years=years, offer_stop=offer_stop,
                 only_if=only_if)
 
 

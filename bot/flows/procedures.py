@@ -12,10 +12,11 @@ STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesn
               "location", "slot"}
 CHANNELS = ("online", "nha_van_hoa", "tai_nha")
 TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
-            "channel_from"}
-GUIDANCE_KEYS = {"papers", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
-STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "notes", "when", "date_field", "within_days",
-             "from_date", "at_least_years", "offer_stop", "only_if"}
+            "channel_from", "reviewed_on"}
+GUIDANCE_KEYS = {"papers", "bring", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
+INTRODUCTION_MAX = 600  # characters of a procedure's first message (what it is, who it fits, what to bring)
+STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "words", "notes", "when", "date_field",
+             "within_days", "from_date", "at_least_years", "offer_stop", "only_if"}
 LINE = "__line__"
 
 
@@ -48,6 +49,7 @@ class Guidance:
     links: tuple[tuple[str, str], ...] = ()
     rules: tuple[Rule, ...] = ()
     sources: tuple[str, ...] = ()
+    bring: tuple[str, ...] = ()  # the first message's short list of what to bring (default: the first papers)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Step:
     optional: bool = False
     choices: tuple[str, ...] = ()
     notes: dict = field(default_factory=dict)
+    # for `choice`: option → other words residents use for it, normalised («trai», «con trai» for «Nam»)
+    words: dict = field(default_factory=dict)
     when: str = "any"
     within_days: int | None = None  # date steps: at most this many days from today; from_date: the deadline
     date_field: str = ""  # for `slot`: the earlier `date` step whose day the parts are offered for
@@ -73,6 +77,8 @@ class Step:
     # (field, answers): asked only when that earlier choice or yes/no step got one of these answers (as notes
     # name them); otherwise neither asked nor kept («địa chỉ nhà» only for a home visit)
     only_if: tuple[str, tuple[str, ...]] | None = None
+    # for `date`: an age is worked out from it (at_least_years), so «5/11» with no year is not enough
+    year_required: bool = False
 
     @property
     def asked(self) -> bool:

@@ -5,6 +5,7 @@ from datetime import date
 
 from bot import texts
 from bot.flows.catalog import Catalog
+from bot.flows.introduction import introduction  # noqa: F401 - part of what render offers
 from bot.flows.procedures import Procedure, Step
 from bot.replies import Choices, Reply, Text
 
@@ -17,8 +18,8 @@ def targets_menu(catalog: Catalog, title: str, targets: tuple[str, ...]) -> Choi
     return Choices(title, tuple(catalog.title_of(t) for t in targets))
 
 
-def introduction(procedure: Procedure, today: date) -> list[Reply]:
-    """What the procedure is, whether the case fits, then papers, fee, deadline and where."""
+def full_guidance(procedure: Procedure, today: date) -> Text:
+    """Every paper, the fee, the deadline, where to file and the rules in force today («Xem thêm»)."""
     g = procedure.guidance
     lines = [texts.GUIDANCE_PAPERS] + [f"- {p}" for p in g.papers]
     where = texts.GUIDANCE_WHERE if procedure.steps else texts.GUIDED_WHERE  # no steps: guidance only
@@ -27,11 +28,21 @@ def introduction(procedure: Procedure, today: date) -> list[Reply]:
     rules = [r.text for r in g.rules if r.applies_on(today)]
     if rules:
         lines += [texts.GUIDANCE_NEW_RULES] + [f"- {r}" for r in rules]
-    return [Text(f"{procedure.title}\n{procedure.summary}\n{procedure.fits}"), Text("\n".join(lines))]
+    return Text("\n".join(lines))
+
+
+def place_facts(place) -> Text:
+    """A place's address, hours and phone (neighborhood.yaml `places`)."""
+    return Text(texts.PLACE_FACTS.format(name=place.name, address=place.address, hours=place.hours,
+                                         phone=place.phone))
 
 
 def consent_question() -> Choices:
     return Choices(texts.CONSENT, texts.CONSENT_OPTIONS)
+
+
+def guided_help() -> Choices:
+    return Choices(texts.GUIDED_HELP, texts.GUIDED_HELP_OPTIONS)
 
 
 def question(step: Step, offered: tuple[str, ...] = ()) -> Reply:
@@ -77,14 +88,16 @@ def edit_question(procedure: Procedure, answers: dict) -> Text:
     return Text("\n".join(lines))
 
 
-def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str) -> list[Reply]:
-    """The reference code and the next step for the channel the resident chose."""
+def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str, today: date) -> list[Reply]:
+    """The reference code, every paper to bring, and the next step for the channel the resident chose."""
     hood = catalog.neighborhood
     replies: list[Reply] = [Text(texts.SUBMITTED.format(title=procedure.title, code=code))]
     g = procedure.guidance
     if procedure.id == "phan_anh":
         replies.append(Text(texts.NEXT_REPORT))
-    elif channel == "online":
+        return replies
+    replies.append(full_guidance(procedure, today))
+    if channel == "online":
         replies += self_service(procedure)
         if g.links:
             replies.append(Text("\n".join([texts.NEXT_LINKS] + [f"- {t}: {u}" for t, u in g.links])))

@@ -22,6 +22,10 @@ def given_from(event: InboundEvent) -> Given:
     attachment = event.attachments[0] if event.attachments else None
     if event.name in ("user_send_image", "user_send_gif") and attachment:
         return Given("image", text=event.text or "", url=str(attachment.payload.get("url", "")))
+    if event.name == "user_send_audio":
+        return Given("audio", url=str((attachment.payload if attachment else {}).get("url", "")))
+    if event.name == "user_call_oa":
+        return Given("call")
     if event.name == "user_send_location" and attachment:
         coordinates = attachment.payload.get("coordinates") or {}
         return Given("location", lat=str(coordinates.get("latitude", "")),
@@ -51,10 +55,13 @@ def _apply(ctx: Context, effect, consent_at: str | None) -> list[Reply]:
         procedure = ctx.catalog.procedures[effect.procedure_id]
         row = ctx.uow.requests.create(procedure.code, procedure.id, ctx.user_id, effect.answers,
                                       effect.channel, consented)
-        replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel)
+        today = (ctx.runtime.clock() + VIETNAM_OFFSET).date()
+        replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel, today)
         if any(step.type == "slot" for step in procedure.steps):  # a booking: its own confirmation
             return replies[:1] + appointments.book(ctx, row, effect.answers)
         return replies
     assert isinstance(effect, AskHuman)
     answers = {"procedure": effect.procedure_id, **effect.answers} if consented and effect.procedure_id else {}
-    return handoff.open_handoff(ctx, effect.procedure_id, answers, consented)
+    if effect.callback:  # tapping «Gọi lại cho tôi» is the consent to be called
+        ctx.uow.members.record_consent(ctx.user_id, "goi_lai", texts.VOICE_OFFER, ctx.runtime.clock())
+    return handoff.open_handoff(ctx, effect.procedure_id, answers, consented, effect.callback, effect.voice_url)

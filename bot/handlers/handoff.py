@@ -14,19 +14,26 @@ def resident_name(uow, user_id: str) -> str:
     return groups.display_name(uow.members.get(user_id), user_id)
 
 
-def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented) -> list[Reply]:
-    """A resident asked for a person: log the request, tell them when, tell who is on duty."""
+def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented, callback: bool = False,
+                 voice_url: str = "") -> list[Reply]:
+    """A resident asked for a person (or to be called back): log the request, tell them when, tell who
+    is on duty."""
     uow, now, runtime = ctx.uow, ctx.runtime.clock(), ctx.runtime
     active = uow.handoffs.active_for_user(ctx.user_id)
     if active is not None:
         return [Text(texts.HUMAN_ALREADY.format(code=active.code))]
-    request = uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consented)
+    if callback:
+        answers = {**answers, "goi_lai": texts.YES, **({"tin_nhan_thoai": voice_url} if voice_url else {})}
+    consent_at = consented or (now if callback else None)  # «Gọi lại cho tôi» agreed to being called
+    request = uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consent_at)
     handoff = uow.handoffs.open(request.code, ctx.user_id, request.id, procedure_id)
     if not duty.in_office_hours(now, runtime.office_hours):
         when = duty.next_opening(now, runtime.office_hours)
         hours = f"{runtime.office_hours[0]}h–{runtime.office_hours[1]}h"
-        return [Text(texts.HUMAN_OUT_OF_HOURS.format(code=handoff.code, hours=hours, when=when))]
-    return [Text(texts.HUMAN_REQUESTED.format(code=handoff.code)), *notify(ctx.uow, ctx.runtime, handoff, now)]
+        said = texts.CALLBACK_OUT_OF_HOURS if callback else texts.HUMAN_OUT_OF_HOURS
+        return [Text(said.format(code=handoff.code, hours=hours, when=when))]
+    said = texts.CALLBACK_REQUESTED if callback else texts.HUMAN_REQUESTED
+    return [Text(said.format(code=handoff.code)), *notify(ctx.uow, ctx.runtime, handoff, now)]
 
 
 def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
@@ -37,9 +44,13 @@ def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
     ids = ids or [s.zalo_id for s in uow.staff.with_role("leader")]
     procedure = catalog.procedures.get(handoff.procedure_id or "")
     last = uow.events.recent_texts(handoff.user_id) or [texts.HANDOFF_NO_MESSAGES]
+    doing = procedure.title if procedure else texts.HANDOFF_NOTHING_DOING
+    answers = uow.requests.answers_of(handoff.request_id)
+    if answers.get("goi_lai"):
+        voice = answers.get("tin_nhan_thoai")
+        doing = texts.HANDOFF_CALLBACK + (f"\n{texts.ATTACHMENT_VOICE.format(url=voice)}" if voice else "")
     notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
-                                         doing=procedure.title if procedure else texts.HANDOFF_NOTHING_DOING,
-                                         last="\n".join(f"- {t}" for t in last))
+                                         doing=doing, last="\n".join(f"- {t}" for t in last))
     handoff.notified_at = now
     return [To(staff_id, Text(notice)) for staff_id in ids]
 
@@ -85,6 +96,8 @@ def _as_text(ctx: Context) -> str:
     attachment = event.attachments[0].payload if event.attachments else {}
     if event.name in ("user_send_image", "user_send_gif"):
         return texts.ATTACHMENT_IMAGE.format(url=attachment.get("url", ""))
+    if event.name == "user_send_audio":
+        return texts.ATTACHMENT_VOICE.format(url=attachment.get("url", ""))
     if event.name == "user_send_location":
         point = attachment.get("coordinates") or {}
         return texts.ATTACHMENT_LOCATION.format(lat=point.get("latitude", ""), lng=point.get("longitude", ""))
@@ -124,19 +137,25 @@ def resident_message(ctx: Context) -> list[Reply] | None:
 
 
 def rating(ctx: Context, state: dict | None) -> list[Reply] | None:
-    """The answer to «how was the help?» after a handoff closed; None when not waiting for one."""
+    """The answer to «how was the help?» after a handoff closed; None when not waiting for one. A message
+    that is no rating is asked about once more, unless it asks for something else (answered normally)."""
     if not state or state.get("mode") != "rate" or ctx.event.name != "user_send_text":
         return None
-    from bot.flows.answers import pick_option
+    from bot.flows import render
+    from bot.flows.answers import rating_of
 
-    index = pick_option(ctx.event.text or "", texts.RATE_OPTIONS)
+    score = rating_of(ctx.event.text or "", texts.RATE_OPTIONS)
+    if score is None:
+        asks_else = ctx.catalog.matcher.match(ctx.event.text or "").kind in ("procedure", "human", "facts", "ambiguous")
+        if asks_else or state.get("asked_again"):
+            ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+            return None  # they moved on: answer the message normally
+        ctx.uow.conversations.save(ctx.user_id, {**state, "asked_again": True})
+        return [Text(texts.RATE_AGAIN), Choices(texts.RATE_QUESTION, texts.RATE_OPTIONS)]
     ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
-    if index is None:
-        return None  # they moved on: answer the message normally
     handoff = ctx.uow.handoffs.get(state["handoff"])
     if handoff is not None:
-        handoff.rating = index + 1
-    from bot.flows import render
+        handoff.rating = score
     return [Text(texts.RATE_THANKS), render.main_menu(ctx.catalog)]
 
 

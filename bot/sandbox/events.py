@@ -100,6 +100,19 @@ def user_location_event(app_id: str, oa_id: str, user_id: str, lat: float | str,
                          msg_id, timestamp_ms)
 
 
+def user_audio_event(app_id: str, oa_id: str, user_id: str, url: str = "https://voice-talk.zdn.vn/sample.aac",
+                     msg_id: str | None = None, timestamp_ms: int | str | None = None) -> Event:
+    """Return a user_send_audio event (a voice message)."""
+    message = {"attachments": [{"type": "audio", "payload": {"url": url}}]}
+    return _user_message(app_id, oa_id, user_id, "user_send_audio", message, msg_id, timestamp_ms)
+
+
+def user_call_event(app_id: str, oa_id: str, user_id: str, msg_id: str | None = None,
+                    timestamp_ms: int | str | None = None) -> Event:
+    """Return a user_call_oa event: the resident pressed the OA's call button."""
+    return _user_message(app_id, oa_id, user_id, "user_call_oa", {}, msg_id, timestamp_ms)
+
+
 def user_sticker_event(app_id: str, oa_id: str, user_id: str,
                        sticker_id: str = "c09965c25987b0d9e996",
                        url: str = "https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid=1",

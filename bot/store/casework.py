@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Member, RequestChange, ServiceRequest, utcnow
@@ -34,7 +34,7 @@ class CaseworkRepository:
         return row if row is not None and row.oa_id == self.oa_id else None
 
     def find(self, f: RequestFilter, limit: int = 500) -> list[ServiceRequest]:
-        """Requests matching the filter, newest first."""
+        """Requests matching the filter: open emergencies first, then the newest first."""
         query = select(ServiceRequest).where(ServiceRequest.oa_id == self.oa_id)
         for column, value in ((ServiceRequest.kind, f.kind), (ServiceRequest.status, f.status),
                               (ServiceRequest.channel, f.channel)):
@@ -55,13 +55,15 @@ class CaseworkRepository:
                                                  Member.display_name.ilike(f"%{f.search.strip()}%"))
             query = query.where(or_(ServiceRequest.code.ilike(f"%{f.search.strip()}%"),
                                     ServiceRequest.user_id.in_(names)))
-        return list(self.session.scalars(query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-                                         .limit(limit)))
+        urgent_open = and_(ServiceRequest.urgent, ServiceRequest.status.in_(OPEN))
+        order = (case((urgent_open, 0), else_=1), ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+        return list(self.session.scalars(query.order_by(*order).limit(limit)))
 
     def open_oldest_first(self, limit: int = 20) -> list[ServiceRequest]:
+        """Open requests: emergencies first, then the oldest first."""
         return list(self.session.scalars(select(ServiceRequest).where(
             ServiceRequest.oa_id == self.oa_id, ServiceRequest.status.in_(OPEN))
-            .order_by(ServiceRequest.created_at, ServiceRequest.id).limit(limit)))
+            .order_by(ServiceRequest.urgent.desc(), ServiceRequest.created_at, ServiceRequest.id).limit(limit)))
 
     def record(self, request_id: int, actor_id: str, actor_name: str, kind: str,
                old: str | None = None, new: str | None = None) -> None:

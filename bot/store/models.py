@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.store.sealed import Sealed
@@ -197,6 +197,7 @@ class ServiceRequest(Base):
     consent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())  # an emergency: listed first
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

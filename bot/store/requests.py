@@ -25,11 +25,12 @@ class RequestRepository:
         return f"{prefix}-{value:04d}"
 
     def create(self, prefix: str, kind: str, user_id: str, answers: dict, channel: str | None,
-               consent_at: datetime | None = None) -> ServiceRequest:
-        now = utcnow()
+               consent_at: datetime | None = None, urgent: bool = False,
+               at: datetime | None = None) -> ServiceRequest:
+        now = at or utcnow()
         row = ServiceRequest(oa_id=self.oa_id, code=self.next_code(prefix), kind=kind, user_id=user_id,
                              status="moi", channel=channel, answers=json.dumps(answers, ensure_ascii=False),
-                             consent_at=consent_at, created_at=now, updated_at=now)
+                             consent_at=consent_at, urgent=urgent, created_at=now, updated_at=now)
         self.session.add(row)
         self.session.flush()
         return row
@@ -42,6 +43,21 @@ class RequestRepository:
         if request_id is not None:
             self.session.execute(update(ServiceRequest).where(ServiceRequest.id == request_id)
                                  .values(status=status, updated_at=utcnow()))
+
+    def latest_open(self, user_id: str, kind: str, since: datetime) -> ServiceRequest | None:
+        """The user's newest open request of a kind made since a time (an emergency still going on)."""
+        return self.session.scalar(select(ServiceRequest).where(
+            ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id, ServiceRequest.kind == kind,
+            ServiceRequest.status.in_(("moi", "dang_xu_ly")), ServiceRequest.created_at >= since)
+            .order_by(ServiceRequest.id.desc()).limit(1))
+
+    def set_answers(self, row: ServiceRequest, answers: dict) -> None:
+        row.answers, row.updated_at = json.dumps(answers, ensure_ascii=False), utcnow()
+
+    def answers_of(self, request_id: int | None) -> dict:
+        """A request's answers (opened from their seal); {} for none."""
+        row = self.session.get(ServiceRequest, request_id) if request_id is not None else None
+        return json.loads(row.answers or "{}") if row is not None and row.oa_id == self.oa_id else {}
 
     def by_code(self, code: str) -> ServiceRequest | None:
         return self.session.scalar(select(ServiceRequest).where(
