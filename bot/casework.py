@@ -134,6 +134,12 @@ def digest_text(uow: UnitOfWork, catalog, now: datetime, overdue_days: int = 3) 
     urgent = [r.code for r in uow.casework.open_oldest_first(200) if r.urgent]
     digest = texts.DIGEST.format(day=local(now).strftime("%d/%m"), new=len(new), overdue=len(overdue),
                                  done=done, codes=", ".join(r.code for r in overdue[:10]) or texts.NONE)
+    if local(now).day == 1:  # once a month: the procedure files that need a look
+        from bot.flows.review import review
+
+        if findings := review(catalog.procedures, local(now).date()):
+            digest += "\n" + texts.DIGEST_REVIEW.format(n=len(findings), files=", ".join(
+                sorted({f.procedure for f in findings})[:8]))
     return (texts.DIGEST_URGENT.format(codes=", ".join(urgent)) + "\n" + digest) if urgent else digest
 
 

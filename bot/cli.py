@@ -235,10 +235,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(requests_group)
     app.cli.add_command(staff)
-    from bot import cli_announce, cli_groups, cli_households
+    from bot import cli_announce, cli_groups, cli_households, cli_procedures
     cli_announce.register(app)
     cli_groups.register(app)
     cli_households.register(app)
+    cli_procedures.register(app)
     for name, command in app.cli.commands.items():
         if name not in ALL_OA_COMMANDS:
             add_oa_option(command)

@@ -30,8 +30,12 @@ GUIDANCE_WHERE = "Nộp ở đâu:"
 GUIDED_WHERE = "Làm ở đâu:"  # guidance only: nothing is filed
 GUIDED_STEPS = "Các bước làm:"
 GUIDANCE_NEW_RULES = "Lưu ý (quy định mới):"
-CONSENT = ("Để giúp bác làm hồ sơ, tổ cần hỏi và ghi lại vài thông tin cho riêng yêu cầu này. Thông tin chỉ "
-           "dùng để hỗ trợ bác và được giữ kín theo Nghị định 13/2023/NĐ-CP. Bác có đồng ý không ạ?")
+# Consent as Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 Điều 9 asks (in force 01/01/2026, with NĐ 356/2025/NĐ-CP,
+# which replaced NĐ 13/2023): what is kept, what for, who keeps it, and that it can be withdrawn.
+CONSENT = ("Để giúp bác làm hồ sơ, tổ dân phố cần ghi lại vài thông tin cho riêng việc này (họ tên, ngày tháng, "
+           "số giấy tờ, số điện thoại…), chỉ để hỗ trợ bác. Thông tin được giữ kín theo Luật Bảo vệ dữ liệu cá "
+           "nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP; bác nhắn «xóa dữ liệu của tôi» để tổ xóa bất cứ "
+           "lúc nào. Bác có đồng ý không ạ?")
 CONSENT_OPTIONS = ("Đồng ý", "Không đồng ý", "Xem thêm")
 NO_CONSENT = "Dạ, tổ không ghi thông tin của bác. Bác có thể tự làm theo hướng dẫn dưới đây ạ."
 OPTIONAL_HINT = "(Nếu không có, bác gõ «bỏ qua».)"
@@ -209,6 +213,8 @@ OPEN_TITLE = "{n} yêu cầu đang mở (cũ nhất trước):"
 OPEN_LINE = "- {code} · {kind} · {status} · {days} ngày"
 URGENT_MARK = "[KHẨN CẤP] "
 DIGEST_URGENT = "KHẨN CẤP chưa xong: {codes}"
+DIGEST_REVIEW = ("Thủ tục cần xem lại: {n} điểm (quy định sắp có hoặc hết hiệu lực, tệp lâu chưa rà soát) ở {files}. "
+                 "Xem đủ: flask --app wsgi procedures check")
 DIGEST = ("Tổng kết ngày {day}: {new} yêu cầu mới, {overdue} yêu cầu quá hạn, {done} yêu cầu xong hôm nay.\n"
           "Quá hạn: {codes}")
 

@@ -25,7 +25,7 @@ SLOT = DL.steps[DL.step_index("preferred_time")]
 TITLE = {p.key: p.title for p in CATALOG.parts}
 MONDAY_9AM = datetime(2026, 11, 23, 2, 0)  # UTC; 9:00 in Vietnam
 ANSWERS = {"visit_place": "2", "procedure": "4", "full_name": "Nguyễn Văn An", "address": "Số 12 ngõ 5 phố Hoa Lư",
-           "phone": "0912345678", "elderly_or_disabled": "có"}
+           "phone": "0912345678", "extra_help": "Có người đón ở cổng"}
 
 
 # --- the slot step in the engine ---------------------------------------------------------------

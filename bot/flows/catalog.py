@@ -27,6 +27,7 @@ class Neighborhood:
     hours: str
     phone: str
     places: tuple[Place, ...] = ()
+    province: str = ""  # rules of one province («Hà Nội») are shown only to wards in it
 
     def place(self, key: str) -> Place | None:
         return next((p for p in self.places if p.key == key), None)
@@ -135,7 +136,8 @@ def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
     if missing:
         raise ProcedureFileError(hood_path, None, f"missing: {', '.join(missing)}")
     neighborhood = Neighborhood(**{k: str(hood[k]) for k in ("name", "community_house", "hours", "phone")},
-                                places=_places(hood_path, hood.get("places")))
+                                places=_places(hood_path, hood.get("places")),
+                                province=str(hood.get("province") or ""))
     matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()}, neighborhood.places,
                             frozenset(pid for pid, p in procedures.items() if p.steps),
                             _not_covered(pick("not_covered.yaml")))

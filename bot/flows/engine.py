@@ -11,7 +11,7 @@ from bot.flows import render, slots
 from bot.flows.answers import Given, agrees, check, is_skip, pick_option
 from bot.flows.catalog import Catalog
 from bot.flows.intents import HUMAN, command_of
-from bot.flows.procedures import answer_key
+from bot.flows.procedures import CHANNEL_FIELD, CHANNELS, answer_key
 from bot.flows.text import normalize
 from bot.replies import Choices, Reply, Text
 
@@ -193,8 +193,12 @@ def _guided(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
         return _menu(catalog)
     if index == 2:
         procedure = catalog.procedures[state["procedure"]]
-        return Outcome(state, [render.full_guidance(procedure, at.today), render.guided_help()])
+        return Outcome(state, [_full_guidance(catalog, procedure, at), render.guided_help()])
     return _idle(catalog, {}, given, at)
+
+
+def _full_guidance(catalog: Catalog, procedure, at: Moment) -> Text:
+    return render.full_guidance(procedure, at.today, catalog.neighborhood.province)
 
 
 def _chosen(given: Given, options: tuple[str, ...]) -> int | None:
@@ -241,10 +245,10 @@ def _consent(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
         return Outcome(state, _question(catalog, state, at))
     procedure = catalog.procedures[state["procedure"]]
     if choice == 1:
-        return _menu(catalog, Text(texts.NO_CONSENT), render.full_guidance(procedure, at.today),
+        return _menu(catalog, Text(texts.NO_CONSENT), _full_guidance(catalog, procedure, at),
                      *render.self_service(procedure))
     if choice == 2:
-        return Outcome(state, [render.full_guidance(procedure, at.today), render.consent_question()])
+        return Outcome(state, [_full_guidance(catalog, procedure, at), render.consent_question()])
     return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.consent_question()])
 
 
@@ -374,8 +378,17 @@ def _advance(catalog: Catalog, state: dict, replies: list[Reply], at: Moment) ->
         state["mode"] = "channel"
         return Outcome(state, [*replies, render.channel_question()])
     state["channel"] = channel or state["channel"]  # a derived channel follows its answer, also after «Sửa»
+    state["answers"][CHANNEL_FIELD] = state["channel"]
+    waiting = _first_unasked(procedure, state["answers"])
+    if waiting is not None:  # questions only this channel needs (a home visit: the phone and the address)
+        state.update(mode="ask", index=waiting, editing=True, errors=0)
+        return Outcome(state, [*replies, *_question(catalog, state, at)])
     state["mode"] = "summary"
     return Outcome(state, [*replies, render.summary(procedure, state["answers"], state["channel"])])
+
+
+def _first_unasked(procedure, answers: dict) -> int | None:
+    return next((i for i, s in enumerate(procedure.steps) if s.asked_given(answers) and s.field not in answers), None)
 
 
 def _channel_of(procedure, answers: dict) -> str | None:
@@ -390,8 +403,8 @@ def _channel(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
     index = pick_option(given.text, texts.CHANNEL_OPTIONS) if given.kind == "text" else None
     if index is None:
         return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.channel_question()])
-    state.update(channel=("online", "nha_van_hoa", "tai_nha")[index], mode="summary")
-    return Outcome(state, prompt(catalog, state, at))
+    state["channel"] = CHANNELS[index]
+    return _advance(catalog, state, [], at)
 
 
 def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome:
@@ -402,7 +415,9 @@ def _summary(catalog: Catalog, state: dict, given: Given, at: Moment) -> Outcome
             state["answers"] = {k: v for k, v in state["answers"].items() if k != taken.field}
             state.update(mode="ask", index=procedure.step_index(taken.field), editing=True, errors=0)
             return Outcome(state, [Text(texts.SLOT_TAKEN), *_question(catalog, state, at)])
-        effect = Submit(state["procedure"], dict(state["answers"]), state.get("channel") or "online")
+        answers = state["answers"]  # only what applies: no answer a changed choice made moot, no channel marker
+        kept = {s.field: answers[s.field] for s in procedure.steps if s.field in answers and s.applies(answers)}
+        effect = Submit(state["procedure"], kept, state.get("channel") or "online")
         return Outcome({"mode": "menu"}, [], [effect])
     if said in EDIT_WORDS:
         state["mode"] = "edit"
@@ -483,6 +498,7 @@ def _back(catalog: Catalog, state: dict, at: Moment) -> Outcome:
         state["index"] = max(i for i, s in enumerate(procedure.steps)
                              if i < state["index"] and s.asked_given(state.get("answers", {})))
     elif mode in ("channel", "summary", "edit"):
+        state.get("answers", {}).pop(CHANNEL_FIELD, None)
         state["index"] = procedure.step_index(render.editable(procedure, state.get("answers", {}))[-1].field)
         state.pop("channel", None)  # asked again (or derived again) after the last question
     state.update(mode="ask", errors=0)

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from bot.flows.introduction import introduction
-from bot.flows.procedures import (CHANNELS, GUIDANCE_KEYS, INTRODUCTION_MAX, LINE, STEP_KEYS, STEP_TYPES, TOP_KEYS,
-                                  Guidance, Procedure, ProcedureFileError, Rule, Step, is_snake_case)
+from bot.flows.procedures import (CHANNEL_FIELD, CHANNELS, GUIDANCE_KEYS, INTRODUCTION_MAX, LINE, RULE_KEYS,
+                                  SOURCE_KEYS, STEP_KEYS, STEP_TYPES, TOP_KEYS, Guidance, Procedure,
+                                  ProcedureFileError, Rule, Source, Step, is_snake_case)
 from bot.flows.text import normalize
 
 
@@ -72,10 +73,15 @@ def build_procedure(path: Path, data: object) -> Procedure:
     guidance = _guidance(path, data.get("guidance"), top)
     if not steps and not guidance.online_steps:
         fail(top, "a procedure with no steps (guidance only) needs guidance.online_steps: what to do, step by step")
+    try:
+        reviewed_on = _date(data.get("reviewed_on"))
+    except ValueError:
+        fail(top, "reviewed_on must be a date (YYYY-MM-DD)")
     procedure = Procedure(id=data["id"], code=data["code"], title=data["title"].strip(),
-                     menu_title=_text(data.get("menu_title")) or data["title"].strip(),
-                     summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
-                     guidance=guidance, steps=steps, channel=channel, channel_from=channel_from)
+                          menu_title=_text(data.get("menu_title")) or data["title"].strip(),
+                          summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
+                          guidance=guidance, steps=steps, channel=channel, channel_from=channel_from,
+                          reviewed_on=reviewed_on)
     if (length := len(introduction(procedure).text)) > INTRODUCTION_MAX:
         fail(top, f"the first message is {length} characters (at most {INTRODUCTION_MAX}): shorten summary, "
                   "fits or guidance.bring")
@@ -108,7 +114,27 @@ def _guidance(path: Path, raw: object, line) -> Guidance:
     return Guidance(papers=papers, fee=fee, deadline=deadline, where=where,
                     online_steps=_texts(raw.get("online_steps") or []) or (),
                     links=tuple(links), rules=tuple(_rule(path, r, line) for r in raw.get("rules") or []),
-                    sources=_texts(raw.get("sources") or []) or (), bring=_bring(path, raw.get("bring"), line))
+                    sources=tuple(_source(path, s, line) for s in raw.get("sources") or []),
+                    bring=_bring(path, raw.get("bring"), line))
+
+
+def _dates(path: Path, raw: dict, line) -> tuple[date | None, date | None]:
+    try:
+        start, end = _date(raw.get("effective_from")), _date(raw.get("effective_to"))
+    except ValueError:
+        raise ProcedureFileError(path, line, "effective_from/effective_to must be dates (YYYY-MM-DD)") from None
+    if start and end and end < start:
+        raise ProcedureFileError(path, line, "effective_to is before effective_from")
+    return start, end
+
+
+def _source(path: Path, raw: object, line) -> Source:
+    """A source: its text, or {text, effective_from, effective_to} when it holds only for a while."""
+    if isinstance(raw, str) and raw.strip():
+        return Source(raw.strip())
+    if not isinstance(raw, dict) or not _text(raw.get("text")) or _unknown_keys(raw, SOURCE_KEYS):
+        raise ProcedureFileError(path, line, "each source is a text, or {text, effective_from, effective_to}")
+    return Source(raw["text"].strip(), *_dates(path, raw, raw.get(LINE, line)))
 
 
 def _bring(path: Path, raw: object, line) -> tuple[str, ...]:
@@ -124,14 +150,15 @@ def _rule(path: Path, raw: object, line) -> Rule:
     if not isinstance(raw, dict) or not _text(raw.get("text")):
         raise ProcedureFileError(path, line, "each rule needs a text")
     line = raw.get(LINE, line)
-    try:
-        start, end = _date(raw.get("effective_from")), _date(raw.get("effective_to"))
-    except ValueError:
-        raise ProcedureFileError(path, line, "effective_from/effective_to must be dates (YYYY-MM-DD)") from None
-    if start and end and end < start:
-        raise ProcedureFileError(path, line, "effective_to is before effective_from")
-    return Rule(text=raw["text"].strip(), effective_from=start, effective_to=end,
-                source=str(raw.get("source") or "").strip())
+    if extra := _unknown_keys(raw, RULE_KEYS):
+        raise ProcedureFileError(path, line, f"unknown rule key(s): {', '.join(extra)}")
+    if not _text(raw.get("source")):
+        raise ProcedureFileError(path, line, "each rule needs its source (the law, decree or circular, and article)")
+    province = raw.get("province")
+    if province is not None and not _text(province):
+        raise ProcedureFileError(path, line, "province must name a province («Hà Nội»)")
+    return Rule(raw["text"].strip(), *_dates(path, raw, line), source=raw["source"].strip(),
+                province=(province or "").strip())
 
 
 def _step(path: Path, raw: object, number: int) -> Step:
@@ -220,8 +247,9 @@ def _check_unique_fields(path: Path, steps: tuple[Step, ...], raw_steps: list) -
         if step.only_if:
             earlier = next((s for s in steps[:number - 1] if s.field == step.only_if[0]), None)
             answers = set(earlier.choices) if earlier and earlier.type == "choice" else \
-                {"yes", "no"} if earlier and earlier.type == "yesno" else set()
+                {"yes", "no"} if earlier and earlier.type == "yesno" else \
+                set(CHANNELS) if step.only_if[0] == CHANNEL_FIELD else set()
             if not answers or not set(step.only_if[1]) <= answers:
                 raise ProcedureFileError(path, raw.get(LINE), f"step {number}: only_if must name an earlier choice "
-                                         "or yesno step and answers it has")
+                                         "or yesno step (or _channel) and answers it has")
         seen[step.field] = step.type

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import yaml
 
+from bot.flows.text import normalize
+
 STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesno", "address", "photo",
               "location", "slot"}
 CHANNELS = ("online", "nha_van_hoa", "tai_nha")
+# The channel chosen, as only_if names it: {_channel: [tai_nha]} asks a step only for a home visit, after the
+# channel is chosen (the phone and the address a volunteer needs to come).
+CHANNEL_FIELD = "_channel"
 TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
             "channel_from", "reviewed_on"}
+RULE_KEYS = {"text", "effective_from", "effective_to", "source", "province"}
+SOURCE_KEYS = {"text", "effective_from", "effective_to"}
 GUIDANCE_KEYS = {"papers", "bring", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
 INTRODUCTION_MAX = 600  # characters of a procedure's first message (what it is, who it fits, what to bring)
 STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "words", "notes", "when", "date_field",
@@ -29,14 +36,35 @@ class ProcedureFileError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule shown only while in force (and, with `province`, only to wards in that province)."""
+
     text: str
     effective_from: date | None = None
     effective_to: date | None = None
     source: str = ""
+    province: str = ""  # e.g. «Hà Nội»: shown only where config/neighborhood.yaml names that province
 
     def applies_on(self, day: date) -> bool:
         return (self.effective_from is None or self.effective_from <= day) and \
                (self.effective_to is None or day <= self.effective_to)
+
+    def shown(self, day: date, province: str) -> bool:
+        """In force on that day, and for the ward's province if it is a province's own rule."""
+        return self.applies_on(day) and (not self.province or same_place(self.province, province))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A legal basis; one with an end date (a decree replaced, a temporary rule) is flagged once it ends."""
+
+    text: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+def same_place(a: str, b: str) -> bool:
+    """Two names of a province, compared without marks or case («Hà Nội», «ha noi»)."""
+    return bool(a) and normalize(a) == normalize(b)
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ class Guidance:
     online_steps: tuple[str, ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     rules: tuple[Rule, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     bring: tuple[str, ...] = ()  # the first message's short list of what to bring (default: the first papers)
 
 
@@ -110,6 +138,7 @@ class Procedure:
     steps: tuple[Step, ...]
     channel: str = "ask"  # "ask", or one of CHANNELS when the procedure has a fixed channel
     channel_from: str | None = None  # a choice step whose answer names the channel
+    reviewed_on: date | None = None  # when someone last checked the file against the law in force
 
     def step_index(self, field_name: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.field == field_name)

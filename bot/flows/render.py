@@ -18,14 +18,15 @@ def targets_menu(catalog: Catalog, title: str, targets: tuple[str, ...]) -> Choi
     return Choices(title, tuple(catalog.title_of(t) for t in targets))
 
 
-def full_guidance(procedure: Procedure, today: date) -> Text:
-    """Every paper, the fee, the deadline, where to file and the rules in force today («Xem thêm»)."""
+def full_guidance(procedure: Procedure, today: date, province: str = "") -> Text:
+    """Every paper, the fee, the deadline, where to file and the rules in force today for the ward's
+    province («Xem thêm»)."""
     g = procedure.guidance
     lines = [texts.GUIDANCE_PAPERS] + [f"- {p}" for p in g.papers]
     where = texts.GUIDANCE_WHERE if procedure.steps else texts.GUIDED_WHERE  # no steps: guidance only
     lines += [f"{texts.GUIDANCE_FEE} {g.fee}", f"{texts.GUIDANCE_DEADLINE} {g.deadline}", where]
     lines += [f"- {w}" for w in g.where]
-    rules = [r.text for r in g.rules if r.applies_on(today)]
+    rules = [r.text for r in g.rules if r.shown(today, province)]
     if rules:
         lines += [texts.GUIDANCE_NEW_RULES] + [f"- {r}" for r in rules]
     return Text("\n".join(lines))
@@ -96,7 +97,7 @@ def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str, t
     if procedure.id == "phan_anh":
         replies.append(Text(texts.NEXT_REPORT))
         return replies
-    replies.append(full_guidance(procedure, today))
+    replies.append(full_guidance(procedure, today, hood.province))
     if channel == "online":
         replies += self_service(procedure)
         if g.links:

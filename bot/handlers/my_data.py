@@ -1,5 +1,6 @@
 """«dữ liệu của tôi»: what the neighborhood holds about the member; «xóa dữ liệu của tôi»: erase it,
-after a confirmation (Nghị định 13/2023: a person may see and erase their personal data)."""
+after a confirmation (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 and NĐ 356/2025/NĐ-CP: a person may see
+their personal data and withdraw their consent)."""
 from __future__ import annotations
 
 import json
