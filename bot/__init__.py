@@ -15,9 +15,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from bot.log_privacy import hide_database_details_in_logs
 
     settings = settings or load_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     hide_database_details_in_logs()
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if settings.log_level != "DEBUG":  # their routine lines (each migration, each job run) drown the bot's own
+        for name in ("alembic", "apscheduler"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
                       SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_HTTPONLY=True,

@@ -20,9 +20,9 @@ MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(minutes=5)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait 2, 4, 8… seconds between tries, at most five minutes."""
-    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
+def backoff(attempts: int, base_seconds: float = 1.0) -> timedelta:
+    """Wait 2, 4, 8… times `base_seconds` between tries (seconds in production), at most five minutes."""
+    return min(timedelta(seconds=base_seconds * 2 ** max(attempts, 1)), MAX_BACKOFF)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class Claimed:
 
 
 class OutboxSender:
-    def __init__(self, store: Store, client, worker_id: str | None = None):
-        self.store, self.client = store, client
+    def __init__(self, store: Store, client, worker_id: str | None = None, backoff_base: float = 1.0):
+        self.store, self.client, self.backoff_base = store, client, backoff_base
         self.worker_id = worker_id or new_worker_id()  # claims are made under it (see bot/store/workers.py)
         self._in_flight: set[int] = set()  # rows claimed and not yet recorded as sent or failed
         self._in_flight_lock = threading.Lock()
@@ -185,14 +185,13 @@ class OutboxSender:
             uow.commit()
         return "sent"
 
-    @staticmethod
-    def _record_failure(uow, row, exc: ZaloError) -> str:
+    def _record_failure(self, uow, row, exc: ZaloError) -> str:
         if isinstance(exc, UserUnreachable) and row.user_id:
             uow.outbox.mark_failed(row.id, exc.code, exc.message)
             uow.members.mark_unreachable(row.user_id, exc.code or 0, exc.reason)
             outcome = "unreachable"
         elif exc.retryable and row.attempts < MAX_ATTEMPTS:
-            uow.outbox.mark_retry(row.id, backoff(row.attempts), exc.code, exc.message)
+            uow.outbox.mark_retry(row.id, backoff(row.attempts, self.backoff_base), exc.code, exc.message)
             outcome = "retry"
         else:
             uow.outbox.mark_failed(row.id, exc.code, exc.message)

@@ -83,5 +83,5 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,
                         connections=settings.sender_threads + 4,  # the lanes, and the scheduler's calls
                         buttons=settings.zalo_buttons)
-    return Services(settings=settings, store=store, tokens=tokens, client=client,
-                    sender=OutboxSender(store, client), runtime=runtime)
+    sender = OutboxSender(store, client, backoff_base=settings.retry_backoff_base)
+    return Services(settings=settings, store=store, tokens=tokens, client=client, sender=sender, runtime=runtime)

@@ -92,6 +92,8 @@ class Settings:
     extra_oas: tuple[OASettings, ...] = ()
     config_overrides: Path | None = None  # files here replace config_dir's (a further OA's own)
     oa_key: str = "main"  # the OA's short name: "main", or its name in EXTRA_OAS
+    log_level: str = "INFO"  # DEBUG also shows Alembic's and APScheduler's routine lines
+    retry_backoff_base: float = 1.0  # a failed send waits 2, 4, 8… times this many seconds (tests: less)
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -182,6 +184,13 @@ def parse_extra_oas(get, app_id: str, app_secret: str) -> tuple[OASettings, ...]
     return tuple(oas)
 
 
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {value!r}")
+    return level
+
+
 def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
     """Build Settings from the environment; fail with a clear message when something is missing."""
     if env is None:
@@ -197,6 +206,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
     default_threads = "1" if database_url.startswith("sqlite") else "4"
     common = dict(
         database_url=database_url,
+        log_level=_log_level(get("LOG_LEVEL", "INFO")),
         zalo_timeout_seconds=float(get("ZALO_TIMEOUT_SECONDS", "10")),
         zalo_buttons=_flag(env.get("ZALO_BUTTONS"), default=True),
         host=get("HOST", "127.0.0.1"),

@@ -58,6 +58,62 @@ def database_url(request, tmp_path: Path) -> str:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def _migrated_templates(tmp_path_factory):
+    """Databases migrated once per test session, copied for each test: a SQLite file, and (with
+    TEST_POSTGRES_URL) a PostgreSQL database used as a TEMPLATE. Migrating each test's database took most
+    of the end-to-end tests' set-up."""
+    from sqlalchemy.engine import make_url
+
+    from bot.store.db import make_engine
+
+    sqlite_file = tmp_path_factory.mktemp("template") / "bot.db"
+    engine = make_engine(f"sqlite:///{sqlite_file}")
+    upgrade_schema(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    templates = {"sqlite": sqlite_file}
+    admin = None
+    if POSTGRES_URL:
+        name = f"bot_template_{os.getpid()}"
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        engine = create_engine(make_url(POSTGRES_URL).set(database=name))
+        upgrade_schema(engine)
+        engine.dispose()
+        templates["postgresql"] = name
+    yield templates
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {templates['postgresql']} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_database_url(request, tmp_path: Path, _migrated_templates) -> str:
+    """A database already at the latest schema: a copy of the session's template."""
+    from sqlalchemy.engine import make_url
+
+    if request.param == "sqlite":
+        target = tmp_path / "bot.db"
+        shutil.copyfile(_migrated_templates["sqlite"], target)
+        yield f"sqlite:///{target}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need TEST_POSTGRES_URL (.ci/run sets it)")
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {_migrated_templates['postgresql']}"))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'bot.db'}"
@@ -77,7 +133,7 @@ def make_settings(database_url: str, standin_url: str, **changes) -> Settings:
                     oa_secret_key=OA_SECRET, app_secret=APP_SECRET, access_token="access-1",
                     refresh_token="refresh-1", api_base=standin_url, oauth_base=standin_url,
                     secret_key="test-secret", zalo_timeout_seconds=2.0, worker_threads=4,
-                    worker_poll_seconds=0.02)
+                    worker_poll_seconds=0.02, retry_backoff_base=0.05)
     return base.with_overrides(**changes)
 
 
@@ -186,9 +242,9 @@ def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[R
 
 
 @pytest.fixture
-def bot(database_url, standin) -> RunningBot:
+def bot(migrated_database_url, standin) -> RunningBot:
     """The bot on a real port, its worker running, replies going to the stand-in."""
-    running, stop = start_bot(make_settings(database_url, standin.url), standin)
+    running, stop = start_bot(make_settings(migrated_database_url, standin.url), standin)
     standin.state.webhook_url = running.url + "/zalo/webhook"
     standin.state.oa_secret_key = OA_SECRET
     yield running

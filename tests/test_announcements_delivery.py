@@ -61,8 +61,9 @@ def _worker_env(database_url: str, standin_url: str) -> dict[str, str]:
     env.update(DATABASE_URL=database_url, ZALO_SANDBOX="0", ZALO_APP_ID=APP_ID, ZALO_OA_ID=OA_ID,
                ZALO_OA_SECRET_KEY=OA_SECRET, ZALO_APP_SECRET=APP_SECRET, ZALO_ACCESS_TOKEN="access-1",
                ZALO_REFRESH_TOKEN="refresh-1", SECRET_KEY="test-secret", ZALO_API_BASE=standin_url,
-               ZALO_OAUTH_BASE=standin_url, ANNOUNCE_RATE_PER_MINUTE="1200", ANNOUNCE_POLL_SECONDS="0.5",
-               ANNOUNCE_QUIET_HOURS="", WORKER_NICE="0", PYTHONUNBUFFERED="1", DATA_KEY=SANDBOX_DATA_KEY)
+               ZALO_OAUTH_BASE=standin_url, ANNOUNCE_RATE_PER_MINUTE="3000", ANNOUNCE_POLL_SECONDS="0.5",
+               ANNOUNCE_QUIET_HOURS="", WORKER_NICE="0", WORKER_LEASE_SECONDS="3", PYTHONUNBUFFERED="1",
+               DATA_KEY=SANDBOX_DATA_KEY)
     return env
 
 

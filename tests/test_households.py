@@ -26,7 +26,8 @@ def run(bot, *args, data: bytes | None = None, tmp_path=None):
     return runner.invoke(args=list(args))
 
 
-def test_import_keeps_good_rows_and_says_why_each_bad_row_was_rejected(bot, database_url, tmp_path):
+def test_import_keeps_good_rows_and_says_why_each_bad_row_was_rejected(bot, tmp_path):
+    database_url = bot.services.settings.database_url  # the database the bot runs on
     result = run(bot, "households", "import", data=GOOD_AND_BAD.encode("utf-8-sig"), tmp_path=tmp_path)
     assert result.exit_code == 0, result.output
     assert "3 households imported, 4 rows rejected." in result.output

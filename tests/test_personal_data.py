@@ -49,7 +49,8 @@ def plain_dump(database_url: str) -> str:
     return "\n".join(parts)
 
 
-def test_what_residents_type_is_stored_encrypted_and_reads_back(bot, database_url):
+def test_what_residents_type_is_stored_encrypted_and_reads_back(bot):
+    database_url = bot.services.settings.database_url  # the database the bot runs on
     code = walk(bot, "resident-pd", "tam_tru")
     assert bot.services.worker.wait_idle(10)
 
@@ -101,7 +102,8 @@ def readable_dump(database_url: str) -> str:
                      for line in plain_dump(database_url).splitlines())
 
 
-def test_a_member_sees_their_data_and_erasing_it_leaves_only_anonymous_counts(bot, database_url):
+def test_a_member_sees_their_data_and_erasing_it_leaves_only_anonymous_counts(bot):
+    database_url = bot.services.settings.database_url  # the database the bot runs on
     user = "resident-erase"
     code = walk(bot, user, "tam_tru")
     with bot.services.store.unit() as uow:
@@ -224,9 +226,10 @@ def test_hiding_details_never_turns_a_bad_log_call_into_an_error(capsys):
     assert "--- Logging error ---" in capsys.readouterr().err
 
 
-def test_a_failed_events_stored_error_names_no_resident(bot, database_url):
+def test_a_failed_events_stored_error_names_no_resident(bot):
     """An event that fails is put back with its error kept beside it (plain text, for whoever looks
     into it); a database's DETAIL line in that error is hidden there too."""
+    database_url = bot.services.settings.database_url  # the database the bot runs on
     import time
 
     from sqlalchemy import text as sql

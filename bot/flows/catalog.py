@@ -53,7 +53,7 @@ class Catalog:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise ProcedureFileError(path, None, f"cannot read: {exc}") from exc
     if not isinstance(data, dict):

@@ -146,7 +146,7 @@ def _phrases(path: Path, values: object, where: str) -> tuple[tuple[Word, ...], 
 def load_emergencies(path: Path) -> EmergencyMatcher:
     """Read and check the emergencies file; raise ProcedureFileError naming what is wrong."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise ProcedureFileError(path, None, f"cannot read: {exc}") from exc
     if not isinstance(data, dict) or set(data) - KEYS or not isinstance(data.get("kinds"), list):
