@@ -29,9 +29,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests` importable
 
-from bench.webhook import (APP_ID, OA_ID, OA_SECRET, BotApp, Children, Delivery, LoadResult,  # noqa: E402
-                           MinimalApp, cpu_by_role, free_port, percentile, post_with_reconnect,
-                           prepare_database, servers_named, start_standin)
+from bench.webhook import (  # noqa: E402
+    APP_ID,
+    OA_ID,
+    OA_SECRET,
+    BotApp,
+    Children,
+    Delivery,
+    LoadResult,
+    MinimalApp,
+    cpu_by_role,
+    free_port,
+    percentile,
+    post_with_reconnect,
+    prepare_database,
+    servers_named,
+    start_standin,
+)
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 from tests.sample_answers import asked_in_a_walk, right_text  # noqa: E402

@@ -21,8 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot` and `bench` importable
 
-from bench.webhook import (APP_ID, OA_ID, OA_SECRET, VENV_BIN, BotApp, Children, Delivery,  # noqa: E402
-                           LoadResult, free_port, post_with_reconnect, prepare_database, wait_healthy)
+from bench.webhook import (  # noqa: E402
+    APP_ID,
+    OA_ID,
+    OA_SECRET,
+    VENV_BIN,
+    BotApp,
+    Children,
+    Delivery,
+    LoadResult,
+    free_port,
+    post_with_reconnect,
+    prepare_database,
+    wait_healthy,
+)
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 
 CONNECTIONS = 8

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from flask import Flask, request
 
-from bot.signature import verify
+from bot.web.signature import verify
 
 log = logging.getLogger(__name__)
 REPLY_THREADS = 4

@@ -10,9 +10,10 @@ from config import Settings, load_settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app: webhook, health check, staff dashboard, sandbox page (sandbox mode), CLI."""
-    from bot import admin, cli, webhook
+    from bot import admin, cli
     from bot.deployment import build_deployment
-    from bot.log_privacy import hide_database_details_in_logs
+    from bot.privacy.log_privacy import hide_database_details_in_logs
+    from bot.web import webhook
 
     settings = settings or load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.bootstrap import Services, build_services
 from config import Settings
-from bot.services import Services, build_services
 
 
 @dataclass(frozen=True)

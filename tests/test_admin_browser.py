@@ -16,7 +16,7 @@ import requests
 
 from bot import texts
 from bot.admin import texts as t
-from bot.duty import local
+from bot.clock import local
 from bot.store.models import utcnow
 from tests.conftest import OA_SECRET, chromium, make_settings, start_bot
 from tests.test_admin import PASSWORD, add_request, add_staff

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot import texts
-from bot.announcer import Throttle
 from bot.flows.moments import parse_moment
+from bot.runtime.announcer import Throttle
 
 LEADER = "leader-1"
 NOTICE = "Cắt nước từ 8h đến 11h sáng thứ Bảy để sửa đường ống. Bà con trữ nước giúp tổ."

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bot.scheduler import ANNOUNCEMENT_STORE, start_scheduler
+from bot.runtime.scheduler import ANNOUNCEMENT_STORE, start_scheduler
 from bot.store import Store, upgrade_schema
 from bot.store.models import utcnow
 from config.settings import SANDBOX_DATA_KEY

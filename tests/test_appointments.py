@@ -15,8 +15,8 @@ from bot.flows.engine import Moment, Submit, respond
 from bot.flows.procedure_checks import build_procedure
 from bot.flows.procedures import ProcedureFileError
 from bot.handlers.appointments import tick
-from bot.jobs import minute_tick
 from bot.replies import Choices, Text, To
+from bot.runtime.jobs import minute_tick
 from bot.store.models import Appointment
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "config")
@@ -307,7 +307,9 @@ def test_volunteer_marks_the_visit_done(bot):
 def test_two_residents_taking_the_last_place_at_once_are_served_one_after_the_other(bot):
     """Two workers' transactions: the second waits for the first and then sees the part full."""
     import threading
-    from datetime import date as date_type, timedelta as td
+    from datetime import date as date_type
+    from datetime import timedelta as td
+
     from bot.handlers.appointments import free_parts
     catalog = bot.services.runtime.catalog
     part = catalog.parts[0]

@@ -2,9 +2,10 @@
 outside Zalo's 7-day window), finished reports are checked on, leaders get their numbers."""
 from datetime import timedelta
 
-from bot import casework, texts
-from bot.jobs import evening_digest, minute_tick
-from bot.worker import queue_reply
+from bot import texts
+from bot.runtime.jobs import evening_digest, minute_tick
+from bot.runtime.outbox import queue_reply
+from bot.services import casework
 
 
 def change(bot, code: str, status: str):

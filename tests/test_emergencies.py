@@ -4,7 +4,7 @@ no emergency. The clock is moved, never slept on."""
 from sqlalchemy import select
 
 from bot import texts
-from bot.casework import digest_text, open_requests_text
+from bot.services.casework import digest_text, open_requests_text
 from bot.store.models import ServiceRequest
 from tests.test_admin import add_request, admin, leader  # noqa: F401 - fixtures
 from tests.test_handoff import setup_team

@@ -3,9 +3,10 @@ by registered phone number or request code; lists mask phone numbers and every l
 change reaches the OA's Zalo tags through the stand-in, in order, surviving Zalo errors."""
 from __future__ import annotations
 
-from bot import masking, texts
+from bot import texts
 from bot.admin import texts as t
 from bot.flows.text import normalize
+from bot.privacy import masking
 from tests.test_admin import add_staff, login, post
 from tests.test_standin import eventually
 
@@ -23,7 +24,7 @@ def members(bot, following=("resident-an", "resident-binh", "resident-cuc")) -> 
 
 
 def in_group(bot, name: str) -> set[str]:
-    from bot import groups
+    from bot.services import groups
     with bot.services.store.unit() as uow:
         return set(uow.groups.user_ids(groups.key(name)))
 

@@ -3,7 +3,7 @@ never slept on."""
 from sqlalchemy import select
 
 from bot import texts
-from bot.jobs import minute_tick
+from bot.runtime.jobs import minute_tick
 from bot.store.models import Handoff, ServiceRequest
 
 

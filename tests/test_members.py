@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from bot import texts
-from bot.jobs import erase_expired, fill_member_names
+from bot.runtime.jobs import erase_expired, fill_member_names
 from bot.sandbox import events as zalo
 from bot.store.models import utcnow
 from tests.conftest import APP_ID, OA_ID

@@ -187,8 +187,8 @@ def test_a_logged_database_error_names_no_resident(database_url):
     from bot import create_app
 
     def log_it(exc) -> None:
-        logging.getLogger("bot.worker").exception("event %s failed", 7)
-        logging.getLogger("bot.worker").error("event 7 released: %s", exc)
+        logging.getLogger("bot.runtime.worker").exception("event %s failed", 7)
+        logging.getLogger("bot.runtime.worker").error("event 7 released: %s", exc)
 
     out = io.StringIO()
     handler = logging.StreamHandler(out)
@@ -211,7 +211,7 @@ def test_hiding_details_never_turns_a_bad_log_call_into_an_error(capsys):
     import io
     import logging
 
-    from bot.log_privacy import HideDatabaseDetail
+    from bot.privacy.log_privacy import HideDatabaseDetail
 
     handler = logging.StreamHandler(io.StringIO())
     handler.addFilter(HideDatabaseDetail())
@@ -229,7 +229,6 @@ def test_hiding_details_never_turns_a_bad_log_call_into_an_error(capsys):
 def test_a_failed_events_stored_error_names_no_resident(bot):
     """An event that fails is put back with its error kept beside it (plain text, for whoever looks
     into it); a database's DETAIL line in that error is hidden there too."""
-    database_url = bot.services.settings.database_url  # the database the bot runs on
     import time
 
     from sqlalchemy import text as sql

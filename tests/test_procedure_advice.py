@@ -78,7 +78,7 @@ def test_procedures_check_fails_on_a_file_never_reviewed_and_names_stale_ones(co
 
 
 def test_the_digest_names_the_files_to_review_on_the_first_of_the_month(bot):
-    from bot.casework import digest_text
+    from bot.services.casework import digest_text
 
     bot.clock.set_local(2026, 12, 1, 20)
     with bot.services.store.unit() as uow:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.exports import write_requests_csv
 from bot.flows.catalog import load_catalog
+from bot.services.exports import write_requests_csv
 from bot.store.models import utcnow
 from tests.sample_answers import WRONG, asked_in_a_walk, right_text, stored_value, walked
 

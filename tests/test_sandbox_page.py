@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
-
-from bot import create_app
-from bot.signature import verify
+from bot import create_app, texts
 from bot.store import upgrade_schema
+from bot.web.signature import verify
 from tests.conftest import APP_ID, OA_ID, OA_SECRET, chromium, make_settings, start_bot
 
 # The README's screenshot is refreshed with UPDATE_SCREENSHOTS=1; otherwise it goes to a temporary folder.

@@ -164,7 +164,7 @@ def test_expired_token_mid_run_is_refreshed_exactly_once(bot):
 
 
 def test_replies_decided_before_a_crash_are_sent_when_the_worker_starts_again(bot):
-    from bot.worker import SEND_GRACE
+    from bot.runtime.outbox import SEND_GRACE
     with bot.services.store.unit() as uow:  # what a crash right after the commit leaves behind
         uow.outbox.add("text", {"text": "Tin nhắn trước khi sập"}, user_id="U15", hold=SEND_GRACE)
         uow.commit()

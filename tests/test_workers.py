@@ -99,6 +99,7 @@ def test_two_worker_processes_share_the_queue_in_per_user_order_without_duplicat
     standin.state.webhook_url, standin.state.oa_secret_key = web.url + "/zalo/webhook", OA_SECRET
     env, log = _worker_env(database_url, standin.url), tmp_path / "workers.log"
     env["WORKER_THREADS"] = "4"
+    env["WORKER_LEASE_SECONDS"] = "20"  # nobody is killed here: a busy machine must not make a live worker look dead
     workers = [start_worker(env, log), start_worker(env, log, "--without-scheduler")]
     engine = web.services.store.engine
     users = [f"resident-{n:02d}" for n in range(40)]
@@ -237,7 +238,7 @@ def test_workers_in_containers_sharing_a_host_name_are_not_one_machine(monkeypat
     must not take the other's live process for gone (and requeue its claims)."""
     import os
 
-    from bot import process
+    from bot.runtime import process
 
     here = process.host()
     real_readlink = os.readlink

@@ -8,7 +8,8 @@ from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
-from bot.admin import csrf, texts as t
+from bot.admin import csrf
+from bot.admin import texts as t
 from bot.admin.base import OA_SESSION_KEY, blueprint, deployment, services
 from bot.store.models import utcnow
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, g, render_template, session
 from werkzeug.exceptions import HTTPException
 
 from bot.admin import texts as t
-from bot.duty import local
+from bot.clock import local
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static", static_url_path="/static")

@@ -5,13 +5,14 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from bot import casework, texts
+from bot import texts
 from bot.admin import texts as t
 from bot.admin.auth import can_see, leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.rows import Presenter
 from bot.admin.transcript import transcript
-from bot.worker import queue_reply
+from bot.runtime.outbox import queue_reply
+from bot.services import casework
 
 
 def _load(uow, code: str):

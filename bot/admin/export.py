@@ -10,7 +10,7 @@ from bot.admin import texts as t
 from bot.admin.base import blueprint, local_time, now, services
 from bot.admin.filters import read_filters
 from bot.admin.rows import Presenter, RequestRow
-from bot.exports import spreadsheet_safe
+from bot.services.exports import spreadsheet_safe
 
 HEADER = (t.COL_CODE, t.COL_KIND, t.COL_STATUS, t.COL_CHANNEL, t.COL_CREATED, t.COL_RESIDENT,
           t.COL_ASSIGNEE, t.COL_ANSWERS)

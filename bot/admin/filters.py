@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from bot import texts
 from bot.admin import texts as t
 from bot.admin.auth import CurrentStaff
-from bot.casework import STATUSES, kind_title
-from bot.duty import utc
+from bot.clock import utc
+from bot.services.casework import STATUSES, kind_title
 from bot.store.casework import RequestFilter
 
 FIELDS = ("kind", "status", "channel", "assignee", "from", "to", "q")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from bot import groups
 from bot.admin import texts as t
 from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, services
+from bot.services import groups
 
 MAX_PEOPLE_FIELD = 20_000  # characters: a few hundred phone numbers
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from bot import texts
 from bot.admin import texts as t
 from bot.admin.base import local_time
-from bot.casework import kind_title
 from bot.handlers.handoff import resident_name
+from bot.services.casework import kind_title
 from bot.store.models import ServiceRequest
 
 

@@ -11,8 +11,8 @@ from bot.admin import texts as t
 from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.charts import Chart, stacked_rows
-from bot.casework import kind_title
-from bot.duty import local, utc
+from bot.clock import local, utc
+from bot.services.casework import kind_title
 
 MONTHS = 12
 

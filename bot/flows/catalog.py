@@ -6,12 +6,23 @@ from pathlib import Path
 
 import yaml
 
-from bot.duty import DayPart
 from bot.flows.emergencies import EmergencyMatcher, load_emergencies
 from bot.flows.facts import Place
 from bot.flows.intents import HUMAN, IntentMatcher
-from bot.flows.procedures import Procedure, ProcedureFileError, load_procedures
+from bot.flows.procedure_files import load_procedures
+from bot.flows.procedures import Procedure, ProcedureFileError
 from bot.flows.text import normalize
+
+
+@dataclass(frozen=True)
+class DayPart:
+    """A part of the day volunteers are rostered on (config/schedule.yaml): sáng, chiều, tối."""
+
+    key: str
+    title: str
+    start: int
+    end: int
+    capacity: int
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,25 @@ from datetime import date
 from pathlib import Path
 
 from bot.flows.introduction import introduction
-from bot.flows.procedures import (CHANNEL_FIELD, CHANNELS, GUIDANCE_KEYS, INTRODUCTION_MAX, LINE, RULE_KEYS,
-                                  SOURCE_KEYS, STEP_KEYS, STEP_TYPES, TOP_KEYS, Guidance, Procedure,
-                                  ProcedureFileError, Rule, Source, Step, is_snake_case)
+from bot.flows.procedures import (
+    CHANNEL_FIELD,
+    CHANNELS,
+    GUIDANCE_KEYS,
+    INTRODUCTION_MAX,
+    LINE,
+    RULE_KEYS,
+    SOURCE_KEYS,
+    STEP_KEYS,
+    STEP_TYPES,
+    TOP_KEYS,
+    Guidance,
+    Procedure,
+    ProcedureFileError,
+    Rule,
+    Source,
+    Step,
+    is_snake_case,
+)
 from bot.flows.text import normalize
 
 

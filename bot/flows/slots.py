@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.duty import DayPart, local
+from bot.clock import local
 from bot.flows.answers import Checked, Given, pick_option
-from bot.flows.catalog import Catalog
+from bot.flows.catalog import Catalog, DayPart
 from bot.flows.procedures import Procedure, Step
 from bot.flows.text import normalize
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from bot import announcements as notices, texts
-from bot.duty import local, utc
+from bot import texts
+from bot.clock import local, utc
 from bot.flows import render
 from bot.flows.answers import pick_option
 from bot.flows.moments import parse_moment
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text
+from bot.services import announcements as notices
 
 MODE = "announce"
 COMMAND = re.compile(r"^thong bao\b(?P<head>[^:\n]*):")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, time, timedelta
 
-from bot import duty, texts
+from bot import texts
+from bot.clock import local
 from bot.flows import render, slots
 from bot.flows.catalog import Catalog
 from bot.flows.engine import IN_PROCEDURE
@@ -53,7 +54,7 @@ def resident_command(ctx: Context) -> list[Reply] | None:
     said = normalize(ctx.event.text or "") if ctx.event.name == "user_send_text" else ""
     if said not in CANCEL and said not in MOVE:
         return None
-    now = duty.local(ctx.runtime.clock())
+    now = local(ctx.runtime.clock())
     upcoming = [a for a in ctx.uow.appointments.upcoming_for_user(ctx.user_id, now.date())
                 if about.ends(ctx.catalog, a) > now]
     if not upcoming:
@@ -74,7 +75,7 @@ def resident_command(ctx: Context) -> list[Reply] | None:
 
 def todays_schedule(ctx: Context) -> list[Reply]:
     """«lịch hôm nay»: a volunteer's own appointments today; a leader's, everyone's."""
-    today = duty.local(ctx.runtime.clock()).date()
+    today = local(ctx.runtime.clock()).date()
     rows = ctx.uow.appointments.for_day(today, None if ctx.role == "leader" else ctx.user_id)
     if not rows:
         return [Text(texts.TODAY_NONE.format(day=about.day_text(today)))]
@@ -106,7 +107,7 @@ def mark_done(ctx: Context, code: str) -> list[Reply]:
 
 def tick(uow, catalog: Catalog, now_utc: datetime) -> list[To]:
     """Reminders due now: the evening before and an hour before the part starts, each sent at most once."""
-    now = duty.local(now_utc)
+    now = local(now_utc)
     out: list[To] = []
     for row in uow.appointments.awaiting_reminders(now.date(), now.date() + timedelta(days=1)):
         part = catalog.part(row.part)
@@ -115,7 +116,7 @@ def tick(uow, catalog: Catalog, now_utc: datetime) -> list[To]:
         start = datetime.combine(row.day, time(part.start))
         hour_before = start - timedelta(hours=1)
         evening = datetime.combine(row.day - timedelta(days=1), time(catalog.evening_reminder_hour))
-        booked_at = duty.local(row.created_at)
+        booked_at = local(row.created_at)
         if now >= hour_before and row.reminded_hour_at is None:
             uow.appointments.mark_reminded(row, now_utc, evening=True, hour=True)  # a late evening one is moot
             template = texts.REMIND_HOUR if now < start and booked_at < hour_before else None

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.events import InboundEvent
 from bot.flows.catalog import Catalog
 from bot.store import UnitOfWork
 from bot.store.models import utcnow
+from bot.web.events import InboundEvent
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,17 @@
 """Messages from residents: run the conversation engine, then store and submit what it decided."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.events import InboundEvent
+from bot import texts
+from bot.clock import local_day
 from bot.flows import engine, render
 from bot.flows.answers import Given
 from bot.flows.engine import AskHuman, Moment, Submit
 from bot.handlers import appointments, handoff
-from bot import texts
 from bot.handlers.context import Context
 from bot.replies import Reply
-
-VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
+from bot.web.events import InboundEvent
 
 
 def given_from(event: InboundEvent) -> Given:
@@ -36,7 +35,7 @@ def given_from(event: InboundEvent) -> Given:
 def on_message(ctx: Context) -> list[Reply]:
     now = ctx.runtime.clock()
     state = ctx.uow.conversations.get(ctx.user_id)
-    at = Moment(now=now, today=(now + VIETNAM_OFFSET).date(),
+    at = Moment(now=now, today=local_day(now),
                 free_parts=lambda day: appointments.free_parts(ctx.uow, ctx.catalog, day))
     had_consent = bool((state or {}).get("consent_at"))
     outcome = engine.respond(ctx.catalog, state, given_from(ctx.event), at, ctx.runtime.idle)
@@ -55,7 +54,7 @@ def _apply(ctx: Context, effect, consent_at: str | None) -> list[Reply]:
         procedure = ctx.catalog.procedures[effect.procedure_id]
         row = ctx.uow.requests.create(procedure.code, procedure.id, ctx.user_id, effect.answers,
                                       effect.channel, consented)
-        today = (ctx.runtime.clock() + VIETNAM_OFFSET).date()
+        today = local_day(ctx.runtime.clock())
         replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel, today)
         if any(step.type == "slot" for step in procedure.steps):  # a booking: its own confirmation
             return replies[:1] + appointments.book(ctx, row, effect.answers)

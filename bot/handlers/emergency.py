@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import groups, texts
+from bot import texts
 from bot.handlers.context import Context
 from bot.replies import Reply, Text, To
+from bot.services import groups
 
 CODE = "KC"
 KIND = "khan_cap"

@@ -1,10 +1,10 @@
 """Follow and unfollow: keep the member's follower flag and greet newcomers."""
 from __future__ import annotations
 
-from bot import groups
 from bot.handlers.context import Context
 from bot.handlers.menu import welcome
 from bot.replies import Reply
+from bot.services import groups
 
 
 def on_follow(ctx: Context) -> list[Reply]:

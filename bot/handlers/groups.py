@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from bot import groups, texts
+from bot import texts
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
+from bot.services import groups
 
 LIST = {"nhom", "danh sach nhom", "cac nhom", "xem cac nhom"}
 ADD = (("them", "vao", "nhom"), ("them", "nhom"), ("cho", "vao", "nhom"))

@@ -1,10 +1,11 @@
 """Handing a chat to a person: open, notify who is on duty, claim, relay both ways, close and rate."""
 from __future__ import annotations
 
-from bot import duty, groups, texts
+from bot import texts
 from bot.flows.intents import command_of
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text, To
+from bot.services import groups, roster
 from bot.store.models import Handoff
 
 HUMAN_CODE = "HT"
@@ -17,7 +18,7 @@ def resident_name(uow, user_id: str) -> str:
 def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented, callback: bool = False,
                  voice_url: str = "") -> list[Reply]:
     """A resident asked for a person (or to be called back): log the request, tell them when, tell who
-    is on duty."""
+    is on roster."""
     uow, now, runtime = ctx.uow, ctx.runtime.clock(), ctx.runtime
     active = uow.handoffs.active_for_user(ctx.user_id)
     if active is not None:
@@ -27,8 +28,8 @@ def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consente
     consent_at = consented or (now if callback else None)  # «Gọi lại cho tôi» agreed to being called
     request = uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consent_at)
     handoff = uow.handoffs.open(request.code, ctx.user_id, request.id, procedure_id)
-    if not duty.in_office_hours(now, runtime.office_hours):
-        when = duty.next_opening(now, runtime.office_hours)
+    if not roster.in_office_hours(now, runtime.office_hours):
+        when = roster.next_opening(now, runtime.office_hours)
         hours = f"{runtime.office_hours[0]}h–{runtime.office_hours[1]}h"
         said = texts.CALLBACK_OUT_OF_HOURS if callback else texts.HUMAN_OUT_OF_HOURS
         return [Text(said.format(code=handoff.code, hours=hours, when=when))]
@@ -40,7 +41,7 @@ def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
     """Tell the volunteers on duty (or, with none, the leaders) that someone waits, with context."""
     catalog = runtime.catalog
     volunteers = uow.staff.with_role("volunteer")
-    ids = duty.on_duty(volunteers, uow.staff.shifts(), now, catalog.parts, runtime.office_hours)
+    ids = roster.on_duty(volunteers, uow.staff.shifts(), now, catalog.parts, runtime.office_hours)
     ids = ids or [s.zalo_id for s in uow.staff.with_role("leader")]
     procedure = catalog.procedures.get(handoff.procedure_id or "")
     last = uow.events.recent_texts(handoff.user_id) or [texts.HANDOFF_NO_MESSAGES]
@@ -173,7 +174,7 @@ def console_reply(uow, user_id: str, now) -> None:
 def tick(uow, runtime, now) -> list[To]:
     """Every minute: tell the morning shift about night requests; remind leaders of unclaimed ones."""
     out: list[To] = []
-    if not duty.in_office_hours(now, runtime.office_hours):
+    if not roster.in_office_hours(now, runtime.office_hours):
         return out
     leaders = [s.zalo_id for s in uow.staff.with_role("leader")]
     for handoff in uow.handoffs.waiting():

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
-from bot import casework, groups, texts
-from bot.duty import local
+from bot import texts
+from bot.clock import local
 from bot.flows.answers import pick_option
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text
+from bot.services import casework, groups
 
 SHOW = {"du lieu cua toi", "thong tin cua toi", "xem du lieu cua toi", "xem thong tin cua toi"}
 ERASE = {"xoa du lieu cua toi", "xoa thong tin cua toi", "xoa du lieu", "xoa het du lieu cua toi"}

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
-from bot import casework, duty, texts
+from bot import texts
 from bot.flows.text import normalize
 from bot.handlers import groups, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
+from bot.services import casework, roster
 
 CODE = re.compile(r"\b([A-Za-z]{2,5})\s*-?\s*(\d{1,6})\b")
 ON_DUTY = {"truc", "vao truc", "bat dau truc", "vao ca"}
@@ -54,7 +55,7 @@ def handle(ctx: Context) -> list[Reply] | None:
 
 def _duty(ctx: Context, on: bool) -> list[Reply]:
     now, hours = ctx.runtime.clock(), ctx.runtime.office_hours
-    until = duty.end_of_office_day(now, hours)
+    until = roster.end_of_office_day(now, hours)
     if on:
         ctx.uow.staff.set_duty(ctx.user_id, on_until=until, off_until=None)
         return [Text(texts.DUTY_ON.format(until=hours[1]))]
@@ -70,7 +71,7 @@ def _done(ctx: Context, code: str | None) -> list[Reply]:
 
 
 def _registration(ctx: Context, code: str, approve: bool) -> list[Reply]:
-    from bot import membership
+    from bot.services import membership
     staff = ctx.uow.staff.get(ctx.user_id)
     answer, messages = membership.decide(ctx.uow, code, approve, ctx.user_id, staff.name if staff else "",
                                          ctx.runtime.clock(), ctx.catalog.neighborhood.phone, ctx.runtime.zalo_tags)

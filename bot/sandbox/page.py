@@ -8,8 +8,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, render_template, request,
-                   send_from_directory)
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
 from bot.sandbox import events
 

@@ -14,8 +14,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.sandbox.standin_api import api, current_state
 from bot.sandbox.standin_faults import Fault
-from bot.sandbox.standin_replies import (RAW_HEADERS_KEY, fail, header, json_body, oauth_fail,
-                                         query_data)
+from bot.sandbox.standin_replies import RAW_HEADERS_KEY, fail, header, json_body, oauth_fail, query_data
 from bot.sandbox.standin_state import StandInState
 
 __all__ = ["StandInServer", "StandInState", "create_standin_app", "serve_standin"]

@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from bot.sandbox.events import app_scoped_id
-from bot.sandbox.standin_messages import (Rejected, button_titles, check_message,
-                                          echo_attachments, echo_event_name)
+from bot.sandbox.standin_messages import Rejected, button_titles, check_message, echo_attachments, echo_event_name
 from bot.sandbox.standin_replies import fail, header, json_body, ok, query_data
 from bot.sandbox.standin_state import StandInState
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.store.models import Conversation, utcnow
 from bot.store.sealed import Sealed
 
-
 _UNREAD = object()
 # Read for every message: built once.
 OF_USER = select(Conversation).where(Conversation.oa_id == bindparam("oa_id"), Conversation.user_id == bindparam("user_id"))

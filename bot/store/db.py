@@ -13,17 +13,16 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import sealed
-from config.settings import SANDBOX_DATA_KEY
 from bot.store.announcements import AnnouncementRepository
 from bot.store.appointments import AppointmentRepository
 from bot.store.audit import AuditRepository
-from bot.store.erasure import ErasureRepository
-from bot.store.groups import GroupRepository
-from bot.store.households import HouseholdRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
+from bot.store.erasure import ErasureRepository
 from bot.store.events import EventRepository, event_values, insert_event_statement
+from bot.store.groups import GroupRepository
 from bot.store.handoffs import HandoffRepository
+from bot.store.households import HouseholdRepository
 from bot.store.members import MemberRepository
 from bot.store.notices import LoginThrottleRepository, NoticeRepository
 from bot.store.outbox import OutboxRepository
@@ -31,6 +30,7 @@ from bot.store.requests import RequestRepository
 from bot.store.staff import StaffRepository
 from bot.store.tokens import TokenRepository
 from bot.store.workers import WorkerRepository
+from config.settings import SANDBOX_DATA_KEY
 
 SQLITE_BUSY_TIMEOUT_MS = 30000
 SQLITE_WRITE_WAIT_SECONDS = 30.0

@@ -9,8 +9,21 @@ from datetime import datetime
 from sqlalchemy import String, cast, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import (Appointment, Consent, Conversation, Delivery, Event, Handoff, Member, MemberGroup,
-                              OutboxMessage, PendingNotice, RequestChange, ServiceRequest, StaffReply)
+from bot.store.models import (
+    Appointment,
+    Consent,
+    Conversation,
+    Delivery,
+    Event,
+    Handoff,
+    Member,
+    MemberGroup,
+    OutboxMessage,
+    PendingNotice,
+    RequestChange,
+    ServiceRequest,
+    StaffReply,
+)
 
 ANONYMOUS_PREFIX = "da-xoa-"
 ANONYMOUS = ANONYMOUS_PREFIX + "{n}"

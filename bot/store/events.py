@@ -5,9 +5,9 @@ from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
+from bot.store.models import Event, OutboxMessage, utcnow
 from bot.store.per_oa import count_of_oa
 from bot.store.upsert import insert_ignoring_conflicts
-from bot.store.models import Event, OutboxMessage, utcnow
 
 MAX_ATTEMPTS = 5
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from bot.store.models import Consent, Member, utcnow
 from bot.store.sealed import fingerprint
 
-
 # Run for every message a resident sends: built once (building a statement costs more than running it).
 BY_USER = select(Member).where(Member.oa_id == bindparam("oa_id"), Member.user_id == bindparam("user_id"))
 _AT = bindparam("at", type_=DateTime)

@@ -1,20 +1,18 @@
 """Typed SQLAlchemy 2.0 models. Every row is scoped by OA id so one deployment can serve several OAs."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.clock import utcnow  # noqa: F401 - the models' default, and where the store takes it from
 from bot.store.sealed import Sealed
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit id.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def utcnow() -> datetime:
-    """Return the current UTC time as a naive datetime (the form every column stores)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

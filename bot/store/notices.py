@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import LoginThrottle, PendingNotice, utcnow
 
-
 # Asked for every message a resident sends: built once.
 _WAITING = (PendingNotice.oa_id == bindparam("oa_id"), PendingNotice.user_id == bindparam("user_id"),
             PendingNotice.delivered_at.is_(None))

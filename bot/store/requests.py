@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import Counter, ServiceRequest, utcnow
+from bot.store.upsert import insert_ignoring_conflicts
 
 
 class RequestRepository:

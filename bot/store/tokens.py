@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from bot.store.upsert import insert_ignoring_conflicts
 from bot.store.models import ZaloToken, utcnow
+from bot.store.upsert import insert_ignoring_conflicts
 
 
 class TokenRepository:

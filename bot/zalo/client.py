@@ -11,8 +11,15 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from bot.zalo import messages
-from bot.zalo.errors import (BUTTONS_REJECTED_CODES, BadRequest, RefreshFailed, TokenError, TransientError,
-                             ZaloError, classify)
+from bot.zalo.errors import (
+    BUTTONS_REJECTED_CODES,
+    BadRequest,
+    RefreshFailed,
+    TokenError,
+    TransientError,
+    ZaloError,
+    classify,
+)
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 03:40:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from bot.store.sealed import PREFIX, seal
 

@@ -4,9 +4,8 @@ Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-30 05:36:17.711388
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0013'
 down_revision = '0012'

@@ -6,7 +6,6 @@ Create Date: 2026-12-01 11:50:00
 """
 from alembic import op
 
-
 revision = '0014'
 down_revision = '0013'
 branch_labels = None

@@ -7,7 +7,6 @@ Create Date: 2026-12-03 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0015'
 down_revision = '0014'
 branch_labels = None

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot import casework, groups, texts
+from bot import texts
 from bot.flows.text import normalize
 from bot.replies import To
+from bot.services import casework, groups
 from bot.store import UnitOfWork
 
 REGISTRATION = "dang_ky_thanh_vien"

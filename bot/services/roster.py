@@ -1,27 +1,11 @@
-"""Office hours and who is on duty now: pure functions over local time, the roster and «trực»/«nghỉ»."""
+"""Office hours and who is on duty now: pure functions over local time, the roster and «trực»/«nghỉ»; and
+the staff every emergency and report reaches."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving time
-
-
-@dataclass(frozen=True)
-class DayPart:
-    key: str
-    title: str
-    start: int
-    end: int
-    capacity: int
-
-
-def local(now_utc: datetime) -> datetime:
-    return now_utc + VIETNAM_OFFSET
-
-
-def utc(local_time: datetime) -> datetime:
-    return local_time - VIETNAM_OFFSET
+from bot.clock import local, utc
+from bot.flows.catalog import DayPart
 
 
 def in_office_hours(now_utc: datetime, hours: tuple[int, int]) -> bool:

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from bot import texts
-from bot.duty import local, utc
+from bot.clock import local, utc
 from bot.replies import Image, Reply, Text
 from bot.store import UnitOfWork
 from bot.store.announcements import GROUP_PREFIX, WINDOW

@@ -56,7 +56,7 @@ def start_scheduler(*all_services) -> BackgroundScheduler:
 
 def _add_jobs(scheduler: BackgroundScheduler, services, suffix: str) -> None:
     """One OA's periodic jobs: token refresh, the minute tick, the digest, names, retention, announcements."""
-    from bot.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
+    from bot.runtime.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
 
     common = dict(replace_existing=True, coalesce=True, max_instances=1)
     scheduler.add_job(services.tokens.refresh_if_expiring, "interval", minutes=30,

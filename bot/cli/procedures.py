@@ -9,8 +9,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from bot.cli import _services
-from bot.duty import local
+from bot.cli.common import services_of
+from bot.clock import local
 from bot.flows.review import review
 from bot.store.models import utcnow
 
@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
             day = date.fromisoformat(as_of) if as_of else local(utcnow()).date()
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-        procedures = _services(app).runtime.catalog.procedures
+        procedures = services_of(app).runtime.catalog.procedures
         findings = review(procedures, day)
         for finding in findings:
             click.echo(f"{finding.procedure}: {KIND_TITLES[finding.kind]}: {finding.detail}")

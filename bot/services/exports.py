@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
 from typing import TextIO
 
+from bot.clock import local
 from bot.flows.catalog import Catalog
 from bot.store import UnitOfWork
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "procedure_id", "status", "channel", "created_at", "resident", "answers")
-VIETNAM_OFFSET = timedelta(hours=7)
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -34,7 +33,7 @@ def write_requests_csv(out: TextIO, uow: UnitOfWork, catalog: Catalog) -> int:
     for row in rows:
         member = uow.members.get(row.user_id)
         resident = f"{member.display_name} ({row.user_id})" if member and member.display_name else row.user_id
-        created = (row.created_at + VIETNAM_OFFSET).strftime("%Y-%m-%d %H:%M")
+        created = local(row.created_at).strftime("%Y-%m-%d %H:%M")
         writer.writerow((row.code, row.kind, row.status, row.channel or "", created, resident,
                          _answers_text(catalog, row.kind, json.loads(row.answers or "{}"))))
     return len(rows)

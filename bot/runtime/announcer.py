@@ -10,12 +10,13 @@ import time
 from datetime import datetime
 from typing import Callable
 
-from bot import announcements as notices
 from bot.flows.text import normalize
-from bot.casework import tell_resident
+from bot.runtime.outbox import SEND_GRACE, queue_reply
+from bot.runtime.worker import Worker
+from bot.services import announcements as notices
+from bot.services.casework import tell_resident
 from bot.store import Store
 from bot.store.announcements import GROUP_PREFIX
-from bot.worker import SEND_GRACE, Worker, queue_reply
 
 log = logging.getLogger(__name__)
 

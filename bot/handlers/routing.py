@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot.events import InboundEvent
+from bot import texts
+from bot.flows.answers import pick_option
 from bot.handlers import announce, appointments, conversation, emergency, follow, handoff, my_data, staff_commands
 from bot.handlers.context import Context, Runtime
-from bot import announcements, casework, texts
-from bot.flows.answers import pick_option
 from bot.replies import Reply, Text
+from bot.services import announcements, casework
 from bot.store import UnitOfWork
+from bot.web.events import InboundEvent
 
 Handler = Callable[[Context], list[Reply]]
 

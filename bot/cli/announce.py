@@ -8,11 +8,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from bot import announcements as notices
-from bot.duty import local, utc
+from bot.cli.common import services_of, store_of
+from bot.clock import local, utc
 from bot.flows.text import normalize
 from bot.handlers.announce import cancel
-from bot.cli import _services, _store
+from bot.services import announcements as notices
 
 AT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -21,8 +21,8 @@ def register(app: Flask) -> None:
     announcements_group = AppGroup("announcements", help="Ward announcements.")
 
     def store():
-        _store(app)  # schema up to date
-        return _services(app)
+        store_of(app)  # schema up to date
+        return services_of(app)
 
     @app.cli.command("announce")
     @click.option("--text", "text", required=True, help="The notice, as residents will read it.")

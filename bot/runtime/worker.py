@@ -11,36 +11,23 @@ from datetime import timedelta
 from functools import partial
 from typing import Callable
 
-from bot import process
-from bot.events import MalformedEvent, parse_event
-from bot.log_privacy import hide_details
-from bot.replies import addressed, to_payload
-from bot.send_lanes import SendLanes
-from bot.sender import OutboxSender
+from bot.privacy.log_privacy import hide_details
+from bot.replies import addressed
+from bot.runtime import process
+from bot.runtime.send_lanes import SendLanes
+from bot.runtime.sender import OutboxSender
 from bot.store import Store
 from bot.store.models import utcnow
+from bot.web.events import MalformedEvent, parse_event
 
 log = logging.getLogger(__name__)
 
-# Replies queued by a caller that sends them itself soon (the announcer, scheduled jobs): the sweeper
-# only takes them after this. (The processing threads write theirs already claimed.)
-SEND_GRACE = timedelta(seconds=30)
 # A claim this worker holds without working on it, this long after it was made, was orphaned by a
 # database error while recording the outcome.
 ORPHAN_AFTER = timedelta(seconds=5)
 # Events claimed per processing thread at most (started, or waiting for the thread): on a busy day
 # one claim transaction takes several users' next events, instead of one transaction per event.
 CLAIM_AHEAD = 4
-
-
-def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
-                hold: timedelta = SEND_GRACE) -> int:
-    """Write one reply to the outbox (to the sender, or to whoever a To names); return its id.
-
-    `hold` keeps the sweeper off it while the caller sends it itself; web processes pass 0 and
-    leave the sending to the worker's sweeper."""
-    user_id, reply = addressed(reply, sender_id)
-    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold)
 
 
 class Worker:

@@ -6,9 +6,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from bot.exports import spreadsheet_safe
 from bot.flows.answers import phone_number
 from bot.flows.text import normalize
+from bot.services.exports import spreadsheet_safe
 from bot.store import UnitOfWork
 
 # Column → the headers leaders write for it (matched without diacritics or case).

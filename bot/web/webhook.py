@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from bot import intake
+from bot.web import intake
 
 blueprint = Blueprint("webhook", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot import texts
-from bot.duty import local, utc
+from bot.clock import local, utc
 from bot.replies import Choices, Reply, Text, To
 from bot.store import UnitOfWork
 from bot.store.casework import OPEN

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import masking
 from bot.flows.answers import phone_number
 from bot.flows.text import normalize
+from bot.privacy import masking
 from bot.store import UnitOfWork
 
 TAG_ADD, TAG_REMOVE, TAG_DELETE = "tag_add", "tag_remove", "tag_delete"

@@ -7,8 +7,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from bot import households
-from bot.cli import _store
+from bot.cli.common import store_of
+from bot.services import households
 
 
 def register(app: Flask) -> None:
@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_command(path: Path):
         """Add households from a CSV (columns: Chủ hộ, Địa chỉ, Khu, Số tầng, Số người, Điện thoại)."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             try:
                 report = households.import_csv(uow, path.read_bytes())
             except households.FileProblem as exc:
@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
                   help="File to write (default: standard output).")
     def export_command(output: Path | None):
         """Write the household map as CSV (UTF-8 with BOM), in the import's columns."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             data = households.export_csv(uow)
             uow.audit.record("cli", "command line", "export_households", output.name if output else "stdout")
             uow.commit()

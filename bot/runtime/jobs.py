@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot import casework
 from bot.handlers import appointments, handoff
 from bot.replies import Text, To
-from bot.worker import queue_reply
+from bot.runtime.outbox import queue_reply
+from bot.services import casework
 from bot.zalo.errors import ZaloError
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from bot import groups
-from bot.cli import _services, _store
+from bot.cli.common import services_of, store_of
+from bot.services import groups
 
 MEMBER_HELP = "A member: Zalo id, registered phone number or request code (repeatable)."
 
@@ -35,8 +35,8 @@ def register(app: Flask) -> None:
         """Put members in a group (made on first use)."""
         if not groups.key(name):
             raise click.ClickException("The group needs a name.")
-        with _store(app).unit() as uow:
-            stored, added = groups.add(uow, name, found(uow, zalo_ids, members), _services(app).settings.zalo_tags)
+        with store_of(app).unit() as uow:
+            stored, added = groups.add(uow, name, found(uow, zalo_ids, members), services_of(app).settings.zalo_tags)
             uow.commit()
         click.echo(f"{added} added to {stored!r}.")
 
@@ -46,16 +46,16 @@ def register(app: Flask) -> None:
     @click.option("--member", "members", multiple=True, help=MEMBER_HELP)
     def remove_command(name, zalo_ids, members):
         """Take members out of a group."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             removed = groups.remove(uow, groups.key(name), found(uow, zalo_ids, members),
-                                    _services(app).settings.zalo_tags)
+                                    services_of(app).settings.zalo_tags)
             uow.commit()
         click.echo(f"{removed} removed from {name!r}.")
 
     @group.command("list")
     def list_command():
         """Groups and how many members each has."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             sizes = uow.groups.sizes()
         if not sizes:
             click.echo("No groups yet. Add members with: flask --app wsgi groups add \"khu A\" --member 0912345678")
@@ -66,7 +66,7 @@ def register(app: Flask) -> None:
     @click.argument("name")
     def show_command(name):
         """A group's members (phone numbers masked). Written to the audit log."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             stored = existing(uow, name)
             people = groups.roster(uow, groups.key(name))
             uow.audit.record("cli", "command line", "view_group", stored)
@@ -79,9 +79,9 @@ def register(app: Flask) -> None:
     @click.argument("name")
     def delete_command(name):
         """Delete a group (and its Zalo tag); past announcements keep their record."""
-        with _store(app).unit() as uow:
+        with store_of(app).unit() as uow:
             stored = existing(uow, name)
-            count = groups.delete(uow, groups.key(name), _services(app).settings.zalo_tags)
+            count = groups.delete(uow, groups.key(name), services_of(app).settings.zalo_tags)
             uow.commit()
         click.echo(f"Deleted {stored!r} ({count} members).")
 

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-
 from functools import partial
 
-from config import ConfigError, Settings
-from bot import dispatch
-from bot.announcer import Announcer
 from bot.flows.catalog import load_catalog
+from bot.handlers import routing as dispatch
 from bot.handlers.context import Runtime
-from bot.sender import OutboxSender
+from bot.runtime.announcer import Announcer
+from bot.runtime.sender import OutboxSender
+from bot.runtime.worker import Worker
 from bot.store import DataKeyError, Store, make_engine
-from bot.worker import Worker
 from bot.zalo.client import ZaloClient, ZaloOAuth
 from bot.zalo.tokens import TokenManager
+from config import ConfigError, Settings
 
 
 @dataclass

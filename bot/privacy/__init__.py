@@ -1,0 +1,1 @@
+"""Keeping residents' personal data out of logs and lists."""
