@@ -159,7 +159,7 @@ def test_quiet_hours_hold_ordinary_notices_but_not_urgent_ones(daytime):
     members = add_members(bot, in_window=2, out_of_window=0)
     bot.clock.set_local(2026, 11, 25, 22, 30)
     ordinary = bot.say(LEADER, "thông báo: Sáng mai phun thuốc muỗi")
-    assert ordinary
+    assert ordinary[0].startswith("Xem trước thông báo") and "Sáng mai phun thuốc muỗi" in ordinary[0]
     assert "07:00 ngày 26/11/2026" in bot.say(LEADER, "1")[0]
     bot.say(LEADER, "thông báo khẩn: Nước lên nhanh, bà con kê đồ lên cao")
     bot.say(LEADER, "1")

@@ -49,7 +49,14 @@ def test_bad_step_or_header_is_named_with_file_and_line(config_copy, old, new, m
         load_catalog(config_copy)
     assert str(path) in str(info.value) and message in str(info.value)
     line = int(str(info.value).split(":")[1])
-    assert line > 0
+    assert line == mapping_line(path, new)
+
+
+def mapping_line(path: Path, changed: str) -> int:
+    """The line where the mapping holding the changed text starts: its step («  - field:»), or the top."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == changed.splitlines()[0].strip())
+    return next((i + 1 for i in range(at, -1, -1) if lines[i].startswith("  - field:")), 1)
 
 
 @pytest.mark.parametrize("name, old, new, message", [
