@@ -52,7 +52,7 @@ def test_slot_offers_only_the_parts_with_room_and_keeps_the_title():
     assert isinstance(question, Choices) and question.text == SLOT.ask
     assert question.options == (TITLE["chieu"], TITLE["toi"])
     chat.say("1")
-    assert chat.state["answers"]["preferred_time"] == TITLE["chieu"]
+    assert chat.state.answers["preferred_time"] == TITLE["chieu"]
     assert slots.part_of(CATALOG, TITLE["chieu"]).key == "chieu"
 
 
@@ -63,7 +63,7 @@ def test_a_full_part_named_in_words_is_refused_politely():
     problem, again = chat.say("buổi sáng")
     assert problem.text == texts.ANSWER_PROBLEMS["slot_full"] and again.options == (TITLE["chieu"],)
     chat.say("chiều")
-    assert chat.state["answers"]["preferred_time"] == TITLE["chieu"]
+    assert chat.state.answers["preferred_time"] == TITLE["chieu"]
 
 
 def test_a_full_day_is_said_and_the_date_asked_again():
@@ -87,7 +87,7 @@ def test_changing_the_date_asks_the_part_again_then_the_summary():
     chat.say("24/11/2026")
     for text in ("1", *list(ANSWERS.values())[3:]):
         chat.say(text)
-    assert chat.state["mode"] == "summary"
+    assert chat.state.mode == "summary"
     chat.say("sửa")
     chat.say(str(DL.step_index("preferred_date") + 1))
     assert chat.say("26/11/2026")[-1].text == SLOT.ask

@@ -8,6 +8,7 @@ from bot import texts
 from bot.flows.answers import Given, check
 from bot.flows.catalog import load_catalog
 from bot.flows.engine import AskHuman, Moment, Submit, respond
+from bot.flows.state import State
 from bot.replies import Choices
 from tests.sample_answers import right_text
 
@@ -48,7 +49,7 @@ def test_trigger_starts_the_procedure_and_names_it_first():
     assert isinstance(chat.last[-1], Choices) and chat.last[-1].text == texts.CONSENT
     more = chat.say("Xem thêm")
     assert procedure.guidance.fee in more and procedure.guidance.papers[0] in more
-    assert chat.state["mode"] == "consent" and chat.last[-1].text == texts.CONSENT
+    assert chat.state.mode == "consent" and chat.last[-1].text == texts.CONSENT
 
 
 def test_consent_then_the_first_question_word_for_word():
@@ -61,7 +62,7 @@ def test_refusing_consent_still_gives_guidance_and_collects_nothing():
     chat.say("khai sinh")
     said = chat.say("2")
     assert texts.NO_CONSENT in said and "VNeID" in said
-    assert chat.state["mode"] == "menu" and "answers" not in chat.state
+    assert chat.state.mode == "menu" and chat.state.answers == {}
 
 
 @pytest.mark.parametrize("said", ["vâng", "Vâng ạ", "dạ vâng", "dạ đồng ý", "ok", "ừ", "được ạ", "có ạ",
@@ -70,7 +71,7 @@ def test_consent_in_the_words_residents_say_yes(said):
     chat = Chat()
     chat.say("khai sinh")
     chat.say(said)
-    assert chat.state["mode"] == "ask" and chat.state["consent_at"]
+    assert chat.state.mode == "ask" and chat.state.consent_at
     assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
 
 
@@ -79,7 +80,7 @@ def test_consent_refused_in_the_words_residents_say_no(said):
     chat = Chat()
     chat.say("khai sinh")
     assert texts.NO_CONSENT in chat.say(said)
-    assert chat.state["mode"] == "menu" and "consent_at" not in chat.state
+    assert chat.state.mode == "menu" and chat.state.consent_at is None
 
 
 @pytest.mark.parametrize("said", ["có mất tiền không", "dạ", "được không", "không biết"])
@@ -88,7 +89,7 @@ def test_a_question_or_a_bare_da_is_not_taken_for_consent(said):
     chat = Chat()
     chat.say("khai sinh")
     assert chat.say(said).startswith(texts.PLEASE_CHOOSE)
-    assert chat.state["mode"] == "consent"
+    assert chat.state.mode == "consent"
 
 
 @pytest.mark.parametrize("wrong, problem", [("32/13/2024", "date"), ("hôm qua nữa", "date"),
@@ -107,7 +108,7 @@ def test_names_in_the_ways_residents_write_them(written, kept):
     """A lead-in, a form of address or a polite «ạ» is not part of the name; «Ông» is a surname too."""
     chat = started("khai_tu")
     chat.say(written)
-    assert chat.state["answers"]["deceased_full_name"] == kept
+    assert chat.state.answers["deceased_full_name"] == kept
 
 
 @pytest.mark.parametrize("said, day", [("thứ bảy", "28/11/2026"), ("sáng thứ 7", "28/11/2026"),
@@ -147,7 +148,7 @@ def test_not_knowing_is_not_a_no_but_a_choice_may_offer_it():
     chat.say("15/11/2026")
     assert chat.last[-1].text.startswith(CATALOG.procedures["khai_sinh"].steps[2].ask)  # a yes/no question
     assert texts.ANSWER_PROBLEMS["unknown"] in chat.say("không biết")
-    assert CATALOG.procedures["khai_sinh"].steps[2].field not in chat.state["answers"]
+    assert CATALOG.procedures["khai_sinh"].steps[2].field not in chat.state.answers
     benefits = CATALOG.procedures["khai_tu"].steps[CATALOG.procedures["khai_tu"].step_index("deceased_benefits")]
     assert check(benefits, Given("text", "không rõ"), AT.today).value == "Không rõ"
     report = CATALOG.procedures["phan_anh"]
@@ -159,14 +160,14 @@ def test_not_knowing_is_not_a_no_but_a_choice_may_offer_it():
 def test_not_knowing_the_name_is_not_kept_as_one(said):
     chat = started("khai_tu")
     assert texts.ANSWER_PROBLEMS["unknown"] in chat.say(said)
-    assert "deceased_full_name" not in chat.state["answers"] and chat.state["errors"] == 1
+    assert "deceased_full_name" not in chat.state.answers and chat.state.errors == 1
 
 
 @pytest.mark.parametrize("written", ["15/08/2026", "15/8/26", "15 tháng 8 năm 2026", "15-8-2026", "15.08.2026"])
 def test_dates_in_the_ways_residents_write_them(written):
     chat = started("khai_sinh")
     chat.say(written)
-    assert chat.state["answers"]["child_birth_date"] == "15/08/2026"
+    assert chat.state.answers["child_birth_date"] == "15/08/2026"
 
 
 def test_third_wrong_answer_offers_a_volunteer_and_yes_asks_for_one():
@@ -187,14 +188,14 @@ def test_commands_work_at_any_step():
     assert chat.say("Quay lai").startswith(CATALOG.procedures["khai_sinh"].steps[0].ask)
     chat.say("15/08/2026")
     assert texts.CANCELLED in chat.say("HỦY")
-    assert chat.state == {"mode": "menu", "updated_at": chat.state["updated_at"]}
+    assert chat.state == State(updated_at=chat.state.updated_at)
 
 
 @pytest.mark.parametrize("command", ["menu", "0", "trang chủ"])
 def test_menu_and_zero_show_the_main_menu(command):
     chat = started("tam_tru")
     chat.say(command)
-    assert chat.last[-1].text == texts.MENU_TITLE and chat.state["mode"] == "menu"
+    assert chat.last[-1].text == texts.MENU_TITLE and chat.state.mode == "menu"
 
 
 @pytest.mark.parametrize("command", ["gặp người", "hỗ trợ", "gap nguoi", "cán bộ"])
@@ -211,8 +212,8 @@ def test_summary_then_edit_one_field_then_send():
                "name": "Nguyễn Văn An", "address": "Số 12 ngõ 5 phố Hoa Lư", "number": "3", "cccd": "001234567890"}
     for step in procedure.steps:
         chat.say(answers[step.type])
-    assert chat.state["mode"] in ("channel", "summary")
-    if chat.state["mode"] == "channel":
+    assert chat.state.mode in ("channel", "summary")
+    if chat.state.mode == "channel":
         chat.say("2")
     summary = chat.last[-1].text
     assert summary.startswith(texts.SUMMARY_TITLE) and "Tại nhà văn hóa" in summary
@@ -231,9 +232,9 @@ def test_summary_sent_with_a_plain_yes(said):
     chat = started("khai_tu")
     for step in CATALOG.procedures["khai_tu"].questions:
         chat.say(right_text(step, AT.today))
-    if chat.state["mode"] == "channel":
+    if chat.state.mode == "channel":
         chat.say("1")
-    assert chat.state["mode"] == "summary"
+    assert chat.state.mode == "summary"
     chat.say(said)
     assert [e.procedure_id for e in chat.effects if isinstance(e, Submit)] == ["khai_tu"]
 
@@ -246,7 +247,7 @@ def test_the_deadline_is_worked_out_from_the_birth_date_not_asked(days_ago, valu
     said = chat.say((AT.today - timedelta(days=days_ago)).strftime("%d/%m/%Y"))
     assert note in said.lower()
     assert chat.last[-1].text.startswith(procedure.questions[1].ask)  # the next question, not «chưa quá 60 ngày?»
-    assert chat.state["answers"]["within_60_days"] == value
+    assert chat.state.answers["within_60_days"] == value
 
 
 def test_editing_the_date_works_the_deadline_out_again():
@@ -254,7 +255,7 @@ def test_editing_the_date_works_the_deadline_out_again():
     procedure = CATALOG.procedures["khai_tu"]
     for step in procedure.questions:
         chat.say(right_text(step, AT.today))  # a day more than a year ago
-    if chat.state["mode"] == "channel":
+    if chat.state.mode == "channel":
         chat.say("1")
     summary = chat.last[-1].text
     assert "- Còn trong hạn 15 ngày: Không" in summary
@@ -276,8 +277,8 @@ def test_a_conversation_saved_on_a_question_since_worked_out_goes_on():
     saved = {"mode": "ask", "procedure": "khai_sinh", "index": procedure.step_index("within_60_days"), "errors": 0,
              "answers": {"child_birth_date": "12/11/2026"}, "consent_at": T0.isoformat(), "updated_at": T0.isoformat()}
     for said in ("có", "nhắc lại"):
-        outcome = respond(CATALOG, dict(saved), Given("text", said), AT)
-        assert outcome.state["answers"]["within_60_days"] == "Có"
+        outcome = respond(CATALOG, State.from_dict(saved), Given("text", said), AT)
+        assert outcome.state.answers["within_60_days"] == "Có"
         assert outcome.replies[-1].text.startswith(procedure.questions[1].ask)
 
 
@@ -288,7 +289,7 @@ def test_guidance_only_gives_the_steps_and_asks_nothing():
     assert said.startswith(procedure.title) and procedure.guidance.online_steps[0] in said
     assert texts.GUIDED_STEPS in said and texts.NEXT_ONLINE not in said and texts.GUIDANCE_WHERE not in said
     assert texts.CONSENT not in said and chat.last[-1].text == texts.GUIDED_HELP
-    assert texts.MENU_TITLE in chat.say("về menu") and chat.state["mode"] == "menu"
+    assert texts.MENU_TITLE in chat.say("về menu") and chat.state.mode == "menu"
 
 
 @pytest.mark.parametrize("said, then", [("1", "human"), ("vâng", "human"), ("2", "menu"), ("không", "menu"),
@@ -300,9 +301,9 @@ def test_after_guidance_only_a_volunteer_the_menu_or_something_else(said, then):
     if then == "human":
         assert [e.procedure_id for e in chat.effects if isinstance(e, AskHuman)] == ["quen_mat_khau_vneid"]
     elif then == "menu":
-        assert chat.state["mode"] == "menu" and chat.last[-1].text == texts.MENU_TITLE and not chat.effects
+        assert chat.state.mode == "menu" and chat.last[-1].text == texts.MENU_TITLE and not chat.effects
     else:
-        assert chat.state["mode"] == "consent" and chat.state["procedure"] == then
+        assert chat.state.mode == "consent" and chat.state.procedure == then
 
 
 def after_the_birth_date(born: str) -> Chat:
@@ -316,14 +317,14 @@ def test_from_75_the_age_is_worked_out_and_the_household_not_asked():
     chat = after_the_birth_date("22/11/1951")  # 75 today
     pension = CATALOG.procedures["tro_cap_nguoi_cao_tuoi"].steps[4]
     assert "đã đủ 75 tuổi" in chat.last[0].text and chat.last[-1].text.startswith(pension.ask)
-    assert chat.state["answers"]["aged_75"] == "Có" and "aged_70" not in chat.state["answers"]
+    assert chat.state.answers["aged_75"] == "Có" and "aged_70" not in chat.state.answers
     allowance = CATALOG.procedures["tro_cap_nguoi_cao_tuoi"].steps[6]
     assert chat.say("không").endswith(allowance.ask)  # straight past the poor-household question
 
 
 def test_from_70_to_75_only_a_poor_household_goes_on():
     chat = after_the_birth_date("23/11/1951")  # 74 until tomorrow
-    assert "chưa đủ 75 tuổi" in chat.last[0].text and chat.state["answers"]["aged_70"] == "Có"
+    assert "chưa đủ 75 tuổi" in chat.last[0].text and chat.state.answers["aged_70"] == "Có"
     assert chat.say("không").endswith("Gia đình có thuộc hộ nghèo hoặc hộ cận nghèo không ạ?")
     said = chat.say("không")
     assert "chưa thuộc diện được hưởng" in said and chat.last[-1].text == texts.GO_ON
@@ -344,13 +345,13 @@ def test_marriage_age_is_worked_out_from_both_birth_dates(groom, bride, stops):
     for step in marriage.questions:
         said = {"groom_birth_date": groom, "bride_birth_date": bride}.get(step.field) or right_text(step, AT.today)
         chat.say(said)
-        if chat.state["mode"] == "go_on":
+        if chat.state.mode == "go_on":
             break
     if stops:
-        assert chat.state["mode"] == "go_on" and "Theo luật" in chat.last[0].text
+        assert chat.state.mode == "go_on" and "Theo luật" in chat.last[0].text
     else:
-        assert chat.state["mode"] in ("channel", "summary")
-        assert chat.state["answers"]["groom_of_age"] == chat.state["answers"]["bride_of_age"] == "Có"
+        assert chat.state.mode in ("channel", "summary")
+        assert chat.state.answers["groom_of_age"] == chat.state.answers["bride_of_age"] == "Có"
 
 
 def test_tam_vang_asks_about_a_new_tam_tru_only_when_it_can_spare_the_declaration():
@@ -375,7 +376,7 @@ def test_the_home_address_is_asked_only_for_a_home_visit():
     booking = CATALOG.procedures["dat_lich"]
     address, phone = (booking.steps[booking.step_index(f)] for f in ("address", "phone"))
     at_house = booked_up_to_the_phone("Tại nhà văn hóa")
-    assert at_house.last[-1].text.startswith(phone.ask) and "address" not in at_house.state["answers"]
+    assert at_house.last[-1].text.startswith(phone.ask) and "address" not in at_house.state.answers
     at_home = booked_up_to_the_phone("2")  # Tại nhà (tình nguyện viên đến nhà)
     assert at_home.last[-1].text.startswith(address.ask)
     assert texts.ANSWER_PROBLEMS["unknown"] in at_home.say("bỏ qua")  # needed for a home visit
@@ -386,7 +387,7 @@ def summary_after_booking(place: str) -> Chat:
     booking = CATALOG.procedures["dat_lich"]
     for step in booking.steps[booking.step_index("address" if place == "2" else "phone"):]:
         chat.say(right_text(step, AT.today))
-    assert chat.state["mode"] == "summary"
+    assert chat.state.mode == "summary"
     return chat
 
 
@@ -416,7 +417,7 @@ def test_changing_to_the_community_house_drops_the_home_address():
     assert "Địa chỉ nhà: Số 12 ngõ 5 phố Hoa Lư" in chat.last[-1].text
     change_place(chat, "1")
     summary = chat.last[-1].text
-    assert "Địa chỉ nhà" not in summary and "address" not in chat.state["answers"]
+    assert "Địa chỉ nhà" not in summary and "address" not in chat.state.answers
     assert summary.splitlines()[-1] == f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS['nha_van_hoa']}"
     chat.say("gửi")
     (submit,) = [e for e in chat.effects if isinstance(e, Submit)]
@@ -436,7 +437,7 @@ def test_an_answer_that_makes_the_procedure_unneeded_offers_to_stop(stop):
     said = chat.say("không")  # staying under 30 days: no tạm trú needed
     assert CATALOG.procedures["tam_tru"].steps[1].notes["no"] in said and chat.last[-1].text == texts.GO_ON
     assert texts.STOPPED in chat.say(stop)
-    assert chat.state["mode"] == "menu" and "answers" not in chat.state and not chat.effects
+    assert chat.state.mode == "menu" and chat.state.answers == {} and not chat.effects
 
 
 @pytest.mark.parametrize("go_on", ["1", "vẫn làm tiếp", "vâng"])
@@ -444,7 +445,7 @@ def test_the_resident_may_still_go_on(go_on):
     chat = at_the_30_days_question()
     chat.say("không")
     assert chat.say(go_on).startswith(CATALOG.procedures["tam_tru"].steps[2].ask)
-    assert chat.state["answers"]["stay_30_days"] == "Không"
+    assert chat.state.answers["stay_30_days"] == "Không"
 
 
 def test_going_back_from_the_offer_to_stop_asks_the_question_again():
@@ -462,17 +463,17 @@ def saved_at(field: str, index: int, **answers) -> dict:
 def test_an_answer_goes_to_the_question_asked_even_after_the_file_moved_it():
     """Asked «Họ tên bên nam» when it was step 4; a step removed since makes it step 3: the name lands there."""
     marriage = CATALOG.procedures["ket_hon"]
-    outcome = respond(CATALOG, saved_at("groom_full_name", marriage.step_index("groom_full_name") + 1,
-                                        previously_married="Không"), Given("text", "Trần Văn Nam"), AT)
-    assert outcome.state["answers"]["groom_full_name"] == "Trần Văn Nam"
+    saved = saved_at("groom_full_name", marriage.step_index("groom_full_name") + 1, previously_married="Không")
+    outcome = respond(CATALOG, State.from_dict(saved), Given("text", "Trần Văn Nam"), AT)
+    assert outcome.state.answers["groom_full_name"] == "Trần Văn Nam"
     assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("groom_birth_date")].ask)
 
 
 def test_an_answer_to_a_question_the_file_no_longer_has_is_not_kept():
     """«Đủ tuổi kết hôn chưa?» is gone from ket_hon: the «có» is not taken for «đã từng kết hôn chưa?»."""
     marriage = CATALOG.procedures["ket_hon"]
-    outcome = respond(CATALOG, saved_at("age_ok", 1), Given("text", "có"), AT)
-    assert "previously_married" not in outcome.state["answers"] and "age_ok" not in outcome.state["answers"]
+    outcome = respond(CATALOG, State.from_dict(saved_at("age_ok", 1)), Given("text", "có"), AT)
+    assert "previously_married" not in outcome.state.answers and "age_ok" not in outcome.state.answers
     assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("previously_married")].ask)
 
 
@@ -480,10 +481,10 @@ def test_an_answer_to_a_question_the_file_no_longer_has_is_not_kept():
 def test_a_question_number_past_the_end_of_the_file_asks_the_first_unanswered(said):
     saved = {**saved_at("age_ok", 1), "index": 40}
     saved.pop("asking")
-    outcome = respond(CATALOG, saved, Given("text", said), AT)
+    outcome = respond(CATALOG, State.from_dict(saved), Given("text", said), AT)
     marriage = CATALOG.procedures["ket_hon"]
     assert outcome.replies[-1].text.startswith(marriage.steps[marriage.step_index("previously_married")].ask)
-    assert "previously_married" not in outcome.state["answers"]
+    assert "previously_married" not in outcome.state.answers
 
 
 def test_idle_conversation_offers_to_continue_or_restart():
@@ -496,27 +497,27 @@ def test_idle_conversation_offers_to_continue_or_restart():
     chat.later(45)
     chat.say("xin chào")
     assert chat.say("làm lại").startswith(CATALOG.procedures["khai_tu"].steps[0].ask)
-    assert chat.state["answers"] == {}
+    assert chat.state.answers == {}
 
 
 def test_ambiguous_text_gets_a_short_numbered_choice():
     chat = Chat()
     chat.say("tạm")  # both tạm trú and tạm vắng? or not understood: never a wrong procedure
-    assert chat.state["mode"] in ("choose", "menu")
+    assert chat.state.mode in ("choose", "menu")
     chat = Chat()
     chat.say("đăng ký tạm trú và tạm vắng")
-    assert chat.state["mode"] == "choose" and set(chat.state["options"]) >= {"tam_tru", "tam_vang"}
+    assert chat.state.mode == "choose" and set(chat.state.options) >= {"tam_tru", "tam_vang"}
     chat.say("2")
-    assert chat.state["mode"] == "consent"
+    assert chat.state.mode == "consent"
 
 
 def test_menu_numbers_lead_to_a_procedure():
     chat = Chat()
     chat.say("xin chào")
     chat.say("1")
-    assert chat.state["mode"] == "choose"
+    assert chat.state.mode == "choose"
     chat.say("1")
-    assert chat.state["procedure"] == CATALOG.menu[0].targets[0]
+    assert chat.state.procedure == CATALOG.menu[0].targets[0]
 
 
 def test_sticker_outside_a_question_gets_a_polite_answer_and_the_menu():
@@ -545,5 +546,5 @@ def test_photo_and_location_steps_take_attachments():
             chat.say("Trần Thị Bình")
         else:
             chat.say("Rác để đầu ngõ 5 ba ngày nay chưa ai dọn")
-    assert chat.state["mode"] == "summary"
+    assert chat.state.mode == "summary"
     assert "https://f6.photo.talk.zdn.vn/x.jpg" in chat.last[-1].text and "10.76,106.65" in chat.last[-1].text

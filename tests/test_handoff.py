@@ -62,7 +62,7 @@ def test_console_reply_pauses_the_bot_until_quiet(bot):
     bot.wait_idle()
     assert bot.say("res-4", "vâng, cho tôi hỏi thêm") == []
     bot.clock.advance(31)
-    assert bot.say("res-4", "xin chào") != []
+    assert texts.MENU_TITLE in bot.say("res-4", "xin chào")[-1]  # quiet long enough: the bot answers again
 
 
 def test_unclaimed_handoff_reminds_the_leader(bot):
@@ -139,3 +139,27 @@ def test_resident_can_cancel_a_waiting_handoff(bot):
     assert "đã hủy yêu cầu gặp người (HT-0001)" in said[0]
     assert handoff_rows(bot)[0].status == "closed"
     assert bot.say("res-9", "khai sinh")[0].startswith("Đăng ký khai sinh")
+
+
+def test_the_dashboard_shows_who_claimed_and_closed_a_handoff_and_its_rating(bot):
+    from tests.test_admin import add_staff, login, post
+
+    setup_team(bot)
+    add_staff(bot, "leader", "Bác Hòa", "leader")  # with a dashboard password
+    bot.clock.set_local(2026, 11, 23, 9, 0)
+    bot.say("res-9", "gặp người")
+    bot.say("vol-sang", "nhận HT-0001")
+    bot.say("vol-sang", "xong")
+    bot.say("res-9", "tốt lắm")
+    client = bot.app.test_client()
+    assert login(client, "leader").status_code == 302
+    page = client.get("/admin/requests/HT-0001").get_data(as_text=True)
+    assert 'id="request-assignee">Lan<' in page
+    history = page.split('id="history"')[1]
+    assert "Nhận hỗ trợ" in history and "Mới → Đang xử lý" in history and "Đang xử lý → Đã xong" in history
+    assert "Cư dân chấm" in history and "Tốt" in history
+
+    bot.say("res-10", "gặp người")  # assigned on the dashboard: the volunteer is told in chat
+    assert post(client, "/admin/requests/HT-0002/assign", assignee="vol-chieu").status_code == 302
+    bot.wait_idle()
+    assert bot.inbox("vol-chieu")[-1].startswith("Bác Hòa đã giao cho bạn yêu cầu HT-0002")

@@ -118,7 +118,7 @@ def answer_all(chat: Chat, procedure_id: str, stop_at: str) -> str:
     for _ in range(40):
         if stop_at in said:
             return said
-        step = procedure.steps[chat.state["index"]] if chat.state.get("mode") == "ask" else None
+        step = procedure.steps[chat.state.index] if chat.state.mode == "ask" else None
         said = chat.say(right_text(step, AT.today) if step else "1")
     raise AssertionError(f"never asked {stop_at!r}")
 

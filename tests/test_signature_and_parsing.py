@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bot.web import signature
-from bot.web.events import MalformedEvent, parse_event
+from bot.events import MalformedEvent, parse_event
 
 RAW = '{"app_id":"360846524940903967","event_name":"user_send_text","timestamp":"1543908534740"}'.encode()
 

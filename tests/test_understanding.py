@@ -77,7 +77,7 @@ def first_offered(text: str) -> str | None:
     from bot.flows.engine import respond
     from tests.test_utterances import AT
 
-    options = respond(CATALOG, None, Given("text", text=text), AT).state.get("options") or []
+    options = respond(CATALOG, None, Given("text", text=text), AT).state.options
     return options[0] if options else None
 
 

@@ -40,12 +40,12 @@ def understood_as(text: str) -> str:
     outcome = respond(CATALOG, None, Given("text", text=text), AT)
     if any(isinstance(e, AskHuman) for e in outcome.effects):
         return "ho_tro"
-    if outcome.state.get("mode") in ("consent", "guided"):  # guided: a procedure that is guidance only
-        return outcome.state["procedure"]
-    if outcome.state.get("mode") == "menu":
+    if outcome.state.mode in ("consent", "guided"):  # guided: a procedure that is guidance only
+        return outcome.state.procedure
+    if outcome.state.mode == "menu":
         from bot import texts
         return "unknown" if outcome.replies[0].text == texts.NOT_UNDERSTOOD else "menu"
-    return outcome.state.get("mode", "?")
+    return outcome.state.mode.value
 
 
 # The share of each set started right: 95% (issue 19's target) where it is met; for the sets measured as
@@ -97,5 +97,5 @@ def test_a_trigger_found_starts_its_procedure(text, want):
 def test_words_that_only_hint_at_a_form_offer_it_with_a_person_and_start_nothing(text, first):
     """«cưới xin» hints at kết hôn, «lương hưu» at the allowance for those without one: offered, not started."""
     outcome = respond(CATALOG, None, Given("text", text=text), AT)
-    assert outcome.state["mode"] == "choose" and outcome.state["options"][0] == first
-    assert outcome.state["options"][-1] == "ho_tro" and not outcome.effects
+    assert outcome.state.mode == "choose" and outcome.state.options[0] == first
+    assert outcome.state.options[-1] == "ho_tro" and not outcome.effects

@@ -79,7 +79,9 @@ def assign(code: str):
         row = _load(uow, code)
         if staff_id and uow.staff.get(staff_id) is None:
             abort(400)
-        casework.assign(uow, row, staff_id, g.staff.zalo_id, g.staff.name, now())
+        for message in casework.assign(uow, row, staff_id, g.staff.zalo_id, g.staff.name, now(),
+                                       services().runtime.catalog):
+            queue_reply(uow, message, None, hold=timedelta(0))
         uow.commit()
     flash(t.ASSIGNED)
     return redirect(url_for("admin.request_page", code=code))

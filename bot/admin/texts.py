@@ -99,7 +99,7 @@ NOTE_EMPTY = "Ghi chú đang trống."
 HISTORY_TITLE = "Lịch sử xử lý"
 HISTORY_NONE = "Chưa có thay đổi nào."
 HISTORY_KINDS = {"created": "Tạo yêu cầu", "status": "Đổi trạng thái", "assignee": "Giao việc",
-                 "note": "Ghi chú", "reopened": "Cư dân mở lại"}
+                 "note": "Ghi chú", "reopened": "Cư dân mở lại", "claimed": "Nhận hỗ trợ", "rating": "Cư dân chấm"}
 HISTORY_CHANGE = "{old} → {new}"
 
 # --- Statistics --------------------------------------------------------------------------------------

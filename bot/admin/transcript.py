@@ -7,8 +7,8 @@ from datetime import datetime
 
 from bot.admin import texts as t
 from bot.admin.rows import web_url
+from bot.events import MalformedEvent, parse_event
 from bot.store.models import Event, OutboxMessage  # read-only rows, for type hints
-from bot.web.events import MalformedEvent, parse_event
 
 LIMIT = 100
 

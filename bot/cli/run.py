@@ -12,13 +12,12 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from bot.cli.common import services_of
+from bot.runtime.scheduler import start_scheduler
 from bot.store import upgrade_schema
 
 
 def start_background(app: Flask, scheduler: bool = True) -> tuple:
     """Start a worker for every OA, and the scheduler unless told not to (exactly one process runs it)."""
-    from bot.runtime.scheduler import start_scheduler
-
     everyone = list(app.extensions["bot_deployment"])
     for services in everyone:
         services.worker.start()

@@ -5,19 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.flows.dates import has_no_year, parse_date
+from bot.flows.phrases import AGREE_STARTS, NO, NOT_KNOWN, POLITE_WORDS, SKIP, YES
 from bot.flows.procedures import Step
 from bot.flows.text import normalize, similar_phrase, similar_word, strip_diacritics
-
-YES = {"co", "1", "dung", "u", "uh", "um", "vang", "da", "roi", "da roi", "co a", "dung roi", "phai", "ok",
-       "dong y", "duoc", "yes", "co roi", "vang a", "da co"}
-NO = {"khong", "2", "chua", "khong co", "chua co", "khong phai", "no", "khong a", "chua a", "sai"}
-SKIP = {"bo qua", "khong co", "khong biet", "chua co", "skip", "bo"}
-# «I don't know»: never an answer to a question that must be answered (a choice may offer «Không rõ»).
-NOT_KNOWN = {"khong biet", "khong nho", "chua biet", "khong ro", "chua ro", "quen roi", "toi quen roi",
-             "khong biet a", "khong nho a", "chiu", "chua dat ten"}
-# How a yes starts («vâng ạ», «dạ đồng ý», «được ạ», «ok gửi đi»); a no starts with «không» or «chưa».
-AGREE_STARTS = ("co", "vang", "duoc", "ok", "dong y", "u", "yes", "gui", "xac nhan")
-POLITE_WORDS = {"a", "nhe", "nha", "chau", "em"}  # «vâng ạ», «đồng ý nhé cháu»
 
 
 @dataclass(frozen=True)
@@ -224,8 +215,6 @@ def _choice(step: Step, text: str, today: date) -> Checked:
 
 
 def _date(step: Step, text: str, today: date) -> Checked:
-    from bot.flows.dates import has_no_year, parse_date
-
     day = parse_date(text, today, ahead=step.when == "future")
     if day is None:
         return Checked(problem="date")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.flows.emergencies import EmergencyMatcher, load_emergencies
 from bot.flows.facts import Place
 from bot.flows.intents import HUMAN, IntentMatcher
@@ -58,7 +59,6 @@ class Catalog:
         return next((p for p in self.parts if p.key == key), None)
 
     def title_of(self, target: str) -> str:
-        from bot import texts
         return texts.HUMAN_OPTION if target == HUMAN else self.procedures[target].menu_title
 
 

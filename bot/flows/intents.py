@@ -4,33 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows.facts import Place, place_asked
+from bot.flows.phrases import COMMANDS, HUMAN_TRIGGERS, MENU_TRIGGERS, THANKS
 from bot.flows.text import normalize, similar_phrase, similar_word
 
 HUMAN = "ho_tro"
 MENU = "menu"
 
-# Whole-message commands, checked before anything else inside a conversation.
-COMMANDS = {
-    "cancel": ("huy", "huy bo", "thoi", "dung lai", "khong lam nua", "bo di", "thoi khong lam"),
-    "back": ("quay lai", "tro lai", "lui lai", "cau truoc", "quay lai cau truoc"),
-    "repeat": ("nhac lai", "hoi lai", "noi lai", "nhac lai cau hoi", "lap lai cau hoi"),
-    "menu": ("menu", "0", "trang chu", "danh muc", "menu chinh", "quay ve menu", "ve menu"),
-    "human": ("gap nguoi", "ho tro", "gap can bo", "can bo", "gap tinh nguyen vien", "tinh nguyen vien",
-              "noi chuyen voi nguoi", "gap nguoi ho tro", "can nguoi ho tro", "goi can bo"),
-}
-# Phrases that mean "a person, please" anywhere in a longer message.
-HUMAN_TRIGGERS = ("gap nguoi", "gap can bo", "noi chuyen voi can bo", "noi chuyen voi nguoi", "gap tinh nguyen vien",
-                  "can nguoi giup", "nguoi giup truc tiep", "goi can bo", "khong biet dung", "gap nguoi ho tro",
-                  "can bo ho tro", "tinh nguyen vien ho tro", "can nguoi ho tro", "gap truc tiep",
-                  "noi chuyen truc tiep", "noi may", "to truong", "chuyen cho can bo", "noi voi nguoi",
-                  "hoi truc tiep", "noi chuyen voi tinh nguyen vien", "noi chuyen voi ai", "nhan lai cho toi",
-                  "can tinh nguyen vien", "gap to truong", "khong hieu", "kho hieu", "nguoi tra loi", "nguoi that",
-                  "khong biet bam", "khong biet nhan", "goi dien cho toi duoc", "goi lai cho toi", "co ai giup",
-                  "nhan vien ho tro", "chuyen rieng", "to pho", "goi cho toi duoc", "tra loi em", "tra loi toi",
-                  "tra loi voi", "ho tro truc tiep")
-# Phrases that ask what the bot can do: the menu.
-MENU_TRIGGERS = ("xem menu", "co nhung muc gi", "nhung muc gi", "nhung viec gi", "lam duoc gi", "giup duoc gi",
-                 "giup duoc nhung gi", "co nhung gi", "danh sach viec", "danh sach thu tuc", "xem danh sach")
 
 
 # Words too common to tell procedures apart on their own.
@@ -43,8 +22,6 @@ thong tin biet quen""".split())
 SMALL_TALK = set("""xin chao chao alo hello hi cam on nhieu nhe a ah oi ok menu danh muc mo ve chinh trang chu to dan
 pho ban chau bac em anh chi ong ba co toi minh cho hoi chut voi buoi sang chieu toi tot lanh bat dau start nhe nha
 vang da duoc roi thanks thank you tks la gi the nao giup ad""".split())
-# Small talk holding one of these thanks the tổ: a short «Dạ không có gì ạ», not the menu again.
-THANKS = ("cam on", "thanks", "thank")
 # Evidence alone (no trigger found) never starts a form: it offers the closest procedures and a person (a
 # wrong start walks the resident through the wrong papers). It opens guidance (nothing is asked) or calls a
 # person only when it is this strong and this far ahead of the next.

@@ -7,20 +7,19 @@ import re
 from bot import texts
 from bot.clock import local, utc
 from bot.flows import render
+from bot.flows import state as conversation
 from bot.flows.answers import pick_option
 from bot.flows.moments import parse_moment
+from bot.flows.phrases import ANNOUNCEMENTS_OFF, ANNOUNCEMENTS_ON, SCHEDULED_ANNOUNCEMENTS
+from bot.flows.state import Mode, State
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text
 from bot.services import announcements as notices
 
-MODE = "announce"
 COMMAND = re.compile(r"^thong bao\b(?P<head>[^:\n]*):")
 URGENT_WORDS = {"khan", "gap", "cap"}  # «khẩn», «gấp», «khẩn cấp»
-STOP = {"dung nhan tin", "dung nhan thong bao", "huy nhan tin", "khong nhan tin nua", "tat thong bao"}
-RESTART = {"nhan tin lai", "nhan lai tin", "nhan thong bao lai", "bat thong bao", "nhan lai thong bao"}
 CANCEL = re.compile(r"^huy thong bao (\d{1,9})$")
-LIST_SCHEDULED = {"thong bao da hen", "thong bao hen gio", "danh sach thong bao"}
 
 
 def member_command(ctx: Context) -> list[Reply] | None:
@@ -31,24 +30,24 @@ def member_command(ctx: Context) -> list[Reply] | None:
     raw = ctx.event.text or ""
     head, colon, _body = raw.partition(":")
     if colon and COMMAND.match(normalize(head) + colon):
-        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        ctx.save(conversation.menu())
         return [render.main_menu(ctx.catalog)]
     said = normalize(raw)
-    if said in STOP:
+    if said in ANNOUNCEMENTS_OFF:
         ctx.uow.members.set_announcements_off(ctx.user_id, True)
         ctx.uow.announcements.opt_out_waiting(ctx.user_id)
         return [Text(texts.ANNOUNCE_OFF)]
-    if said in RESTART:
+    if said in ANNOUNCEMENTS_ON:
         ctx.uow.members.set_announcements_off(ctx.user_id, False)
         return [Text(texts.ANNOUNCE_ON)]
     return None
 
 
-def leader_command(ctx: Context, state: dict | None) -> list[Reply] | None:
+def leader_command(ctx: Context, state: State) -> list[Reply] | None:
     """A leader's announcement command, or the next step of one being composed; None otherwise."""
     if ctx.role != "leader":
         return None
-    if state and state.get("mode") == MODE:
+    if state.mode == Mode.ANNOUNCE:
         return _continue(ctx, state)
     if ctx.event.name != "user_send_text":
         return None
@@ -56,7 +55,7 @@ def leader_command(ctx: Context, state: dict | None) -> list[Reply] | None:
     said = normalize(raw)
     if match := CANCEL.match(said):
         return [Text(cancel(ctx.uow, int(match.group(1))))]
-    if said in LIST_SCHEDULED:
+    if said in SCHEDULED_ANNOUNCEMENTS:
         return [Text(scheduled_text(ctx))]
     head, colon, body = raw.partition(":")  # the words before the colon match loosely; the body stays as written
     match = COMMAND.match(normalize(head) + colon) if colon else None
@@ -83,7 +82,7 @@ def _compose(ctx: Context, head: str, body: str) -> list[Reply]:
     zalo_groups = list(ctx.runtime.announce_zalo_groups) if not groups else []
     announcement = ctx.uow.announcements.add(body, ctx.user_id, groups=groups, zalo_groups=zalo_groups,
                                              urgent=urgent)
-    ctx.uow.conversations.save(ctx.user_id, {"mode": MODE, "id": announcement.id, "step": "preview"})
+    ctx.save(conversation.announcement_draft(announcement.id, "preview"))
     return _preview(ctx, announcement)
 
 
@@ -94,17 +93,17 @@ def _preview(ctx: Context, announcement) -> list[Reply]:
     return [Choices(text + hint, texts.ANNOUNCE_OPTIONS)]
 
 
-def _continue(ctx: Context, state: dict) -> list[Reply]:
-    announcement = ctx.uow.announcements.get(int(state["id"]))
+def _continue(ctx: Context, state: State) -> list[Reply]:
+    announcement = ctx.uow.announcements.get(state.announcement or 0)
     if announcement is None or announcement.status != "draft":
-        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
-        return [Text(texts.ANNOUNCE_NOT_FOUND.format(id=state["id"]))]
+        ctx.save(conversation.menu())
+        return [Text(texts.ANNOUNCE_NOT_FOUND.format(id=state.announcement))]
     image = next((a for a in ctx.event.attachments if a.type in ("image", "gif")), None)
     if ctx.event.name in ("user_send_image", "user_send_gif") and image and image.payload.get("url"):
         announcement.image_url = str(image.payload["url"])
         return _preview(ctx, announcement)
     said = ctx.event.text or ""
-    if state.get("step") == "when":
+    if state.step == "when":
         if pick_option(said, texts.ANNOUNCE_OPTIONS) == 2:
             return _cancel_draft(ctx, announcement)
         return _schedule(ctx, announcement, said)
@@ -118,7 +117,7 @@ def _continue(ctx: Context, state: dict) -> list[Reply]:
                 when=notices.when_text(notices.quiet_hours_end(now, ctx.runtime.announce_quiet_hours)))
         return [Text(reply)]
     if choice == 1:
-        ctx.uow.conversations.save(ctx.user_id, {"mode": MODE, "id": announcement.id, "step": "when"})
+        ctx.save(conversation.announcement_draft(announcement.id, "when"))
         return [Text(texts.ANNOUNCE_ASK_TIME)]
     if choice == 2:
         return _cancel_draft(ctx, announcement)
@@ -143,12 +142,12 @@ def _schedule(ctx: Context, announcement, said: str) -> list[Reply]:
 
 def _queue(ctx: Context, announcement, send_at) -> None:
     ctx.uow.announcements.set_status(announcement.id, "scheduled", ("draft",), send_at=send_at)
-    ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+    ctx.save(conversation.menu())
 
 
 def _cancel_draft(ctx: Context, announcement) -> list[Reply]:
     ctx.uow.announcements.set_status(announcement.id, "cancelled", ("draft",))
-    ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+    ctx.save(conversation.menu())
     return [Text(texts.ANNOUNCE_CANCELLED.format(id=announcement.id))]
 
 

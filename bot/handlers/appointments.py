@@ -8,15 +8,13 @@ from bot import texts
 from bot.clock import local
 from bot.flows import render, slots
 from bot.flows.catalog import Catalog
-from bot.flows.engine import IN_PROCEDURE
+from bot.flows.phrases import APPOINTMENT_CANCEL, APPOINTMENT_MOVE
+from bot.flows.state import Mode, State
 from bot.flows.text import normalize
 from bot.handlers import appointment_facts as about
 from bot.handlers.context import Context
 from bot.replies import Reply, Text, To
 from bot.store.models import Appointment
-
-CANCEL = {"huy lich", "huy lich hen", "huy hen", "huy cuoc hen", "huy lich ho tro"}
-MOVE = {"doi lich", "doi lich hen", "doi hen", "doi ngay hen", "doi ngay", "doi buoi", "chuyen lich", "doi gio hen"}
 
 
 def free_parts(uow, catalog: Catalog, day_text: str) -> tuple[str, ...]:
@@ -52,15 +50,14 @@ def book(ctx: Context, request_row, answers: dict) -> list[Reply]:
 def resident_command(ctx: Context) -> list[Reply] | None:
     """«hủy lịch» cancels the resident's next booking; «đổi lịch» cancels it and asks the day and part again."""
     said = normalize(ctx.event.text or "") if ctx.event.name == "user_send_text" else ""
-    if said not in CANCEL and said not in MOVE:
+    if said not in APPOINTMENT_CANCEL and said not in APPOINTMENT_MOVE:
         return None
     now = local(ctx.runtime.clock())
     upcoming = [a for a in ctx.uow.appointments.upcoming_for_user(ctx.user_id, now.date())
                 if about.ends(ctx.catalog, a) > now]
     if not upcoming:
-        state = ctx.uow.conversations.get(ctx.user_id) or {}
-        return None if state.get("mode") in IN_PROCEDURE else [Text(texts.NO_APPOINTMENT)]
-    appointment, moving = upcoming[0], said in MOVE
+        return None if ctx.state().in_procedure else [Text(texts.NO_APPOINTMENT)]
+    appointment, moving = upcoming[0], said in APPOINTMENT_MOVE
     facts = about.facts(ctx.uow, ctx.catalog, appointment)
     ctx.uow.appointments.set_status(appointment, "cancelled")
     ctx.uow.requests.set_status(appointment.request_id, "da_huy")
@@ -135,9 +132,8 @@ def _start_move(ctx: Context, appointment: Appointment, facts: dict) -> list[Rep
     request = ctx.uow.appointments.request_of(appointment)
     procedure = ctx.catalog.procedures[request.kind]
     index = procedure.step_index(slots.slot_step(procedure).date_field)
-    state = {"mode": "ask", "procedure": procedure.id, "index": index, "errors": 0, "editing": True,
-             "answers": slots.without_slots(procedure, json.loads(request.answers)),
-             "consent_at": request.consent_at.isoformat() if request.consent_at else None,
-             "updated_at": ctx.runtime.clock().isoformat()}
-    ctx.uow.conversations.save(ctx.user_id, state)
+    ctx.save(State(mode=Mode.ASK, procedure=procedure.id, index=index, editing=True,
+                   answers=slots.without_slots(procedure, json.loads(request.answers)),
+                   consent_at=request.consent_at.isoformat() if request.consent_at else None,
+                   updated_at=ctx.runtime.clock().isoformat()))
     return [Text(texts.APPOINTMENT_MOVING.format(**facts)), render.question(procedure.steps[index])]

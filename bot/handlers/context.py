@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
+from bot.events import InboundEvent
 from bot.flows.catalog import Catalog
+from bot.flows.state import State
 from bot.store import UnitOfWork
 from bot.store.models import utcnow
-from bot.web.events import InboundEvent
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,10 @@ class Context:
     @property
     def is_staff(self) -> bool:
         return self.role is not None
+
+    def state(self) -> State:
+        """The sender's conversation as stored (a new one at the menu when there is none)."""
+        return State.from_dict(self.uow.conversations.get(self.user_id))
+
+    def save(self, state: State) -> None:
+        self.uow.conversations.save(self.user_id, state.to_dict())

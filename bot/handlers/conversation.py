@@ -5,13 +5,13 @@ from datetime import datetime
 
 from bot import texts
 from bot.clock import local_day
+from bot.events import InboundEvent
 from bot.flows import engine, render
 from bot.flows.answers import Given
 from bot.flows.engine import AskHuman, Moment, Submit
 from bot.handlers import appointments, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply
-from bot.web.events import InboundEvent
 
 
 def given_from(event: InboundEvent) -> Given:
@@ -34,17 +34,17 @@ def given_from(event: InboundEvent) -> Given:
 
 def on_message(ctx: Context) -> list[Reply]:
     now = ctx.runtime.clock()
-    state = ctx.uow.conversations.get(ctx.user_id)
+    state = ctx.state()
     at = Moment(now=now, today=local_day(now),
                 free_parts=lambda day: appointments.free_parts(ctx.uow, ctx.catalog, day))
-    had_consent = bool((state or {}).get("consent_at"))
+    had_consent = bool(state.consent_at)
     outcome = engine.respond(ctx.catalog, state, given_from(ctx.event), at, ctx.runtime.idle)
-    if outcome.state.get("consent_at") and not had_consent:  # agreed just now: keep the record
-        ctx.uow.members.record_consent(ctx.user_id, outcome.state.get("procedure", ""), texts.CONSENT, now)
+    if outcome.state.consent_at and not had_consent:  # agreed just now: keep the record
+        ctx.uow.members.record_consent(ctx.user_id, outcome.state.procedure or "", texts.CONSENT, now)
     replies = list(outcome.replies)
     for effect in outcome.effects:
-        replies += _apply(ctx, effect, (state or {}).get("consent_at"))
-    ctx.uow.conversations.save(ctx.user_id, outcome.state)
+        replies += _apply(ctx, effect, state.consent_at)
+    ctx.save(outcome.state)
     return replies
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from bot import texts
+from bot.flows.phrases import GROUPS_LIST
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
 from bot.services import groups
 
-LIST = {"nhom", "danh sach nhom", "cac nhom", "xem cac nhom"}
 ADD = (("them", "vao", "nhom"), ("them", "nhom"), ("cho", "vao", "nhom"))
 REMOVE = (("bo", "khoi", "nhom"), ("bo", "ra", "khoi", "nhom"), ("xoa", "khoi", "nhom"), ("rut", "khoi", "nhom"))
 DELETE = (("xoa", "nhom"), ("xoa", "het", "nhom"))
@@ -23,7 +23,7 @@ STARTS_IDENTIFIER = re.compile(r"^(\+?\d|[A-Za-z]{2,5}-?\d)")
 def handle(ctx: Context) -> list[Reply] | None:
     """A leader's group command; None when the message is not one."""
     raw = ctx.event.text or ""
-    if normalize(raw) in LIST:
+    if normalize(raw) in GROUPS_LIST:
         return [Text(_list_text(ctx))]
     for prefixes, run in ((ADD, _add), (REMOVE, _remove), (DELETE, _delete), (SHOW, _show)):
         parsed = _split(raw, prefixes)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.flows import render
+from bot.flows import state as conversation
+from bot.flows.answers import rating_of
 from bot.flows.intents import command_of
+from bot.flows.state import Mode, State
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text, To
-from bot.services import groups, roster
+from bot.services import groups, handoffs, roster
 from bot.store.models import Handoff
 
 HUMAN_CODE = "HT"
@@ -65,10 +69,8 @@ def claim(ctx: Context, code: str) -> list[Reply]:
     if handoff.status == "claimed" and handoff.volunteer_id != ctx.user_id:
         holder = ctx.uow.staff.get(handoff.volunteer_id or "")
         return [Text(texts.HANDOFF_TAKEN.format(code=handoff.code, name=holder.name if holder else "người khác"))]
-    now = ctx.runtime.clock()
-    handoff.status, handoff.volunteer_id, handoff.claimed_at, handoff.last_staff_at = "claimed", ctx.user_id, now, now
-    ctx.uow.requests.set_status(handoff.request_id, "dang_xu_ly")
     me = ctx.uow.staff.get(ctx.user_id)
+    handoffs.claim(ctx.uow, handoff, ctx.user_id, me.name if me else ctx.user_id, ctx.runtime.clock())
     name = resident_name(ctx.uow, handoff.user_id)
     return [Text(texts.HANDOFF_CLAIMED_STAFF.format(code=handoff.code, name=name)),
             To(handoff.user_id, Text(texts.HANDOFF_CLAIMED_RESIDENT.format(name=me.name if me else "Cán bộ")))]
@@ -83,9 +85,9 @@ def close(ctx: Context, code: str | None) -> list[Reply]:
         return [Text(texts.HANDOFF_NOTHING_TO_CLOSE)]
     if handoff.status == "closed":
         return [Text(texts.HANDOFF_CLOSED_ALREADY.format(code=handoff.code))]
-    handoff.status, handoff.closed_at = "closed", ctx.runtime.clock()
-    uow.requests.set_status(handoff.request_id, "da_xong")
-    uow.conversations.save(handoff.user_id, {"mode": "rate", "handoff": handoff.id})
+    me = uow.staff.get(ctx.user_id)
+    handoffs.close(uow, handoff, ctx.user_id, me.name if me else ctx.user_id, ctx.runtime.clock())
+    uow.conversations.save(handoff.user_id, conversation.rating(handoff.id).to_dict())
     return [Text(texts.HANDOFF_CLOSED_STAFF.format(code=handoff.code)),
             To(handoff.user_id, Choices(texts.RATE_QUESTION, texts.RATE_OPTIONS))]
 
@@ -126,9 +128,7 @@ def resident_message(ctx: Context) -> list[Reply] | None:
         handoff.status, handoff.closed_at = "closed", now
         return None
     if handoff.status == "waiting" and ctx.event.text and command_of(ctx.event.text) == "cancel":
-        handoff.status, handoff.closed_at = "closed", now
-        ctx.uow.requests.set_status(handoff.request_id, "da_huy")
-        from bot.flows import render
+        handoffs.cancel(ctx.uow, handoff, now)
         return [Text(texts.HANDOFF_CANCELLED.format(code=handoff.code)), render.main_menu(ctx.catalog)]
     if handoff.status == "claimed" and handoff.volunteer_id:
         text = texts.HANDOFF_RELAY_TO_STAFF.format(code=handoff.code, name=resident_name(ctx.uow, ctx.user_id),
@@ -137,26 +137,24 @@ def resident_message(ctx: Context) -> list[Reply] | None:
     return []
 
 
-def rating(ctx: Context, state: dict | None) -> list[Reply] | None:
+def rating(ctx: Context, state: State) -> list[Reply] | None:
     """The answer to «how was the help?» after a handoff closed; None when not waiting for one. A message
     that is no rating is asked about once more, unless it asks for something else (answered normally)."""
-    if not state or state.get("mode") != "rate" or ctx.event.name != "user_send_text":
+    if state.mode != Mode.RATE or ctx.event.name != "user_send_text":
         return None
-    from bot.flows import render
-    from bot.flows.answers import rating_of
-
     score = rating_of(ctx.event.text or "", texts.RATE_OPTIONS)
     if score is None:
         asks_else = ctx.catalog.matcher.match(ctx.event.text or "").kind in ("procedure", "human", "facts", "ambiguous")
-        if asks_else or state.get("asked_again"):
-            ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        if asks_else or state.asked_again:
+            ctx.save(state.reset())
             return None  # they moved on: answer the message normally
-        ctx.uow.conversations.save(ctx.user_id, {**state, "asked_again": True})
+        state.asked_again = True
+        ctx.save(state)
         return [Text(texts.RATE_AGAIN), Choices(texts.RATE_QUESTION, texts.RATE_OPTIONS)]
-    ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
-    handoff = ctx.uow.handoffs.get(state["handoff"])
+    ctx.save(state.reset())
+    handoff = ctx.uow.handoffs.get(state.handoff)
     if handoff is not None:
-        handoff.rating = score
+        handoffs.rate(ctx.uow, handoff, score)
     return [Text(texts.RATE_THANKS), render.main_menu(ctx.catalog)]
 
 

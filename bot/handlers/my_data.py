@@ -7,23 +7,22 @@ import json
 
 from bot import texts
 from bot.clock import local
+from bot.flows import state as conversation
 from bot.flows.answers import pick_option
+from bot.flows.phrases import MY_DATA_ERASE, MY_DATA_SHOW
+from bot.flows.state import Mode, State
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text
 from bot.services import casework, groups
 
-SHOW = {"du lieu cua toi", "thong tin cua toi", "xem du lieu cua toi", "xem thong tin cua toi"}
-ERASE = {"xoa du lieu cua toi", "xoa thong tin cua toi", "xoa du lieu", "xoa het du lieu cua toi"}
-CONFIRMING = "erase_confirm"
 
-
-def handle(ctx: Context, state: dict | None) -> list[Reply] | None:
+def handle(ctx: Context, state: State) -> list[Reply] | None:
     """The two commands and the confirmation; None when the message is none of these."""
     said = normalize(ctx.event.text or "") if ctx.event.name == "user_send_text" else ""
-    if state and state.get("mode") == CONFIRMING:
+    if state.mode == Mode.ERASE_CONFIRM:
         choice = pick_option(said, texts.ERASE_OPTIONS) if said else None
-        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        ctx.save(state.reset())
         if choice == 0:
             groups.forget_member(ctx.uow, ctx.user_id, ctx.runtime.zalo_tags)
             ctx.uow.erasure.erase(ctx.user_id)
@@ -31,10 +30,10 @@ def handle(ctx: Context, state: dict | None) -> list[Reply] | None:
         if choice == 1 or said:
             return [Text(texts.ERASE_KEPT)]
         return None
-    if said in SHOW:
+    if said in MY_DATA_SHOW:
         return [Text(holdings_text(ctx))]
-    if said in ERASE:
-        ctx.uow.conversations.save(ctx.user_id, {"mode": CONFIRMING})
+    if said in MY_DATA_ERASE:
+        ctx.save(conversation.erase_confirmation())
         return [Choices(texts.ERASE_CONFIRM, texts.ERASE_OPTIONS)]
     return None
 

@@ -1,18 +1,21 @@
-"""Route one stored event: receipts and echoes are bookkeeping, the rest goes to a handler."""
+"""Route one stored event: receipts and echoes are bookkeeping, the rest goes to a handler, in the order
+ROUTES declares (the emergency check before them all, the conversation engine after)."""
 from __future__ import annotations
 
 from typing import Callable
 
 from bot import texts
+from bot.events import InboundEvent
 from bot.flows.answers import pick_option
+from bot.flows.state import Mode, State
 from bot.handlers import announce, appointments, conversation, emergency, follow, handoff, my_data, staff_commands
 from bot.handlers.context import Context, Runtime
 from bot.replies import Reply, Text
 from bot.services import announcements, casework
 from bot.store import UnitOfWork
-from bot.web.events import InboundEvent
 
 Handler = Callable[[Context], list[Reply]]
+Route = Callable[[Context, State], list[Reply] | None]
 
 HANDLERS: dict[str, Handler] = {
     "follow": follow.on_follow,
@@ -42,39 +45,47 @@ def waiting_notices(ctx: Context) -> list[Reply]:
     return replies + [reply for message in announced for reply in message]
 
 
+def _staff(step: Route) -> Route:
+    """A route only staff take (their role is read from the database on every message)."""
+    return lambda ctx, state: step(ctx, state) if ctx.is_staff else None
+
+
+def _without_state(step: Callable[[Context], list[Reply] | None]) -> Route:
+    return lambda ctx, state: step(ctx)
+
+
+# The order a message from a person is offered to each part of the bot, after the emergency check: the
+# first that answers it keeps it; the conversation engine (procedures, the menu) takes the rest.
+ROUTES: tuple[tuple[str, Route], ...] = (
+    ("a leader's announcement, begun or being composed (Mode.ANNOUNCE)", _staff(announce.leader_command)),
+    ("staff commands: trực, nhận, xong, thống kê, yêu cầu mới…", _staff(_without_state(staff_commands.handle))),
+    ("a staff member writing to the resident whose chat they hold", _staff(_without_state(handoff.relay_from_staff))),
+    ("a resident whose chat a person holds, or waits for one", _without_state(handoff.resident_message)),
+    ("«dừng nhận tin», «nhận tin lại»", _without_state(announce.member_command)),
+    ("«dữ liệu của tôi», «xóa dữ liệu của tôi» and its confirmation (Mode.ERASE_CONFIRM)", my_data.handle),
+    ("the rating after a handoff (Mode.RATE)", handoff.rating),
+    ("the follow-up of a finished report (Mode.FOLLOW_UP)", lambda ctx, state: follow_up_reply(ctx, state)),
+    ("«hủy lịch», «đổi lịch»", _without_state(appointments.resident_command)),
+)
+
+
 def _answer(ctx: Context) -> list[Reply]:
-    """Staff commands first (role checked now), then a person's chat if one is open, then the bot."""
-    state = ctx.uow.conversations.get(ctx.user_id)
-    if ctx.is_staff:
-        if (replies := announce.leader_command(ctx, state)) is not None:
+    state = ctx.state()
+    for _what, route in ROUTES:
+        if (replies := route(ctx, state)) is not None:
             return replies
-        for step in (staff_commands.handle, handoff.relay_from_staff):
-            if (replies := step(ctx)) is not None:
-                return replies
-    if (replies := handoff.resident_message(ctx)) is not None:
-        return replies
-    if (replies := announce.member_command(ctx)) is not None:
-        return replies
-    if (replies := my_data.handle(ctx, state)) is not None:
-        return replies
-    if (replies := handoff.rating(ctx, state)) is not None:
-        return replies
-    if (replies := follow_up_reply(ctx, state)) is not None:
-        return replies
-    if (replies := appointments.resident_command(ctx)) is not None:
-        return replies
     return conversation.on_message(ctx)
 
 
-def follow_up_reply(ctx: Context, state: dict | None) -> list[Reply] | None:
+def follow_up_reply(ctx: Context, state: State) -> list[Reply] | None:
     """The answer to «Đã được xử lý chưa?» about a finished report; None when not waiting for one."""
-    if not state or state.get("mode") != "follow_up" or ctx.event.name != "user_send_text":
+    if state.mode != Mode.FOLLOW_UP or ctx.event.name != "user_send_text":
         return None
     answer = pick_option(ctx.event.text or "", texts.FOLLOW_UP_OPTIONS)
     if answer is None:
-        ctx.uow.conversations.save(ctx.user_id, {"mode": "menu"})
+        ctx.save(state.reset())
         return None
-    return casework.follow_up_answer(ctx.uow, ctx.user_id, state, answer, ctx.runtime.clock())
+    return casework.follow_up_answer(ctx.uow, ctx.user_id, state.request, answer, ctx.runtime.clock())
 
 
 def handle(uow: UnitOfWork, event_id: int, event: InboundEvent, runtime: Runtime) -> tuple[str, list[Reply]]:

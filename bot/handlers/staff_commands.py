@@ -4,16 +4,14 @@ from __future__ import annotations
 import re
 
 from bot import texts
+from bot.flows.phrases import OFF_DUTY, ON_DUTY, STAFF_HELP
 from bot.flows.text import normalize
-from bot.handlers import groups, handoff
+from bot.handlers import appointments, groups, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
-from bot.services import casework, roster
+from bot.services import casework, membership, roster
 
 CODE = re.compile(r"\b([A-Za-z]{2,5})\s*-?\s*(\d{1,6})\b")
-ON_DUTY = {"truc", "vao truc", "bat dau truc", "vao ca"}
-OFF_DUTY = {"nghi", "nghi truc", "het ca", "het truc"}
-HELP = {"lenh", "huong dan can bo", "lenh can bo"}
 LEADER_REPORTS = {"thong ke": casework.statistics_text, "thong ke thang": casework.statistics_text,
                   "yeu cau moi": casework.open_requests_text, "yeu cau dang mo": casework.open_requests_text}
 
@@ -38,9 +36,8 @@ def handle(ctx: Context) -> list[Reply] | None:
     if first == "xong" and len(said.split()) <= 3:
         return _done(ctx, code_in(raw))
     if said == "lich hom nay":
-        from bot.handlers import appointments
         return appointments.todays_schedule(ctx)
-    if said in HELP:
+    if said in STAFF_HELP:
         return [Text(texts.STAFF_HELP + ("\n" + texts.LEADER_HELP if ctx.role == "leader" else ""))]
     if ctx.role == "leader" and first in ("duyet", "tu") and code_in(raw) \
             and (first == "duyet" or said.startswith("tu choi ")):
@@ -65,13 +62,11 @@ def _duty(ctx: Context, on: bool) -> list[Reply]:
 
 def _done(ctx: Context, code: str | None) -> list[Reply]:
     if code and not code.startswith(handoff.HUMAN_CODE + "-"):
-        from bot.handlers import appointments
         return appointments.mark_done(ctx, code)
     return handoff.close(ctx, code)
 
 
 def _registration(ctx: Context, code: str, approve: bool) -> list[Reply]:
-    from bot.services import membership
     staff = ctx.uow.staff.get(ctx.user_id)
     answer, messages = membership.decide(ctx.uow, code, approve, ctx.user_id, staff.name if staff else "",
                                          ctx.runtime.clock(), ctx.catalog.neighborhood.phone, ctx.runtime.zalo_tags)

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.runtime.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
+
 log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ANNOUNCEMENT_STORE = "announcements"
@@ -56,8 +58,6 @@ def start_scheduler(*all_services) -> BackgroundScheduler:
 
 def _add_jobs(scheduler: BackgroundScheduler, services, suffix: str) -> None:
     """One OA's periodic jobs: token refresh, the minute tick, the digest, names, retention, announcements."""
-    from bot.runtime.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
-
     common = dict(replace_existing=True, coalesce=True, max_instances=1)
     scheduler.add_job(services.tokens.refresh_if_expiring, "interval", minutes=30,
                       id="zalo_token_refresh" + suffix, **common)

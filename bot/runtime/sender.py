@@ -7,11 +7,11 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.events import echo_keys
 from bot.replies import Choices, Image, RequestInfo, Text, from_payload, to_payload
 from bot.runtime.process import new_worker_id
 from bot.services import groups
 from bot.store import Store
-from bot.web.events import echo_keys
 from bot.zalo.errors import UserUnreachable, ZaloError
 
 log = logging.getLogger(__name__)

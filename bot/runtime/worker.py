@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Callable
 
+from bot.events import MalformedEvent, parse_event
 from bot.privacy.log_privacy import hide_details
 from bot.replies import addressed
 from bot.runtime import process
@@ -18,7 +19,6 @@ from bot.runtime.send_lanes import SendLanes
 from bot.runtime.sender import OutboxSender
 from bot.store import Store
 from bot.store.models import utcnow
-from bot.web.events import MalformedEvent, parse_event
 
 log = logging.getLogger(__name__)
 

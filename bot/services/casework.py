@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.clock import local, utc
+from bot.flows import state as conversation
+from bot.flows.review import review
+from bot.flows.state import Mode, State
 from bot.replies import Choices, Reply, Text, To
 from bot.store import UnitOfWork
 from bot.store.casework import OPEN
@@ -27,8 +30,9 @@ def tell_resident(uow: UnitOfWork, user_id: str, text: str, kind: str, now: date
 
 
 def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_id: str, actor_name: str,
-                  now: datetime, hood_phone: str) -> list[To]:
-    """Move a request to a new status, record who did it, and tell the resident what happens next."""
+                  now: datetime, hood_phone: str, tell: bool = True) -> list[To]:
+    """Move a request to a new status, record who did it, and tell the resident what happens next (unless
+    the caller tells them in its own words: a handoff's claim and close do)."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status}")
     if status == request.status:
@@ -36,6 +40,8 @@ def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_i
     uow.casework.record(request.id, actor_id, actor_name, "status", request.status, status)
     request.status, request.updated_at = status, now
     request.follow_up_at = now + FOLLOW_UP_AFTER if status == "da_xong" and request.kind == REPORT_KIND else None
+    if not tell:
+        return []
     assignee = uow.staff.get(request.assignee_id or "")
     text = texts.STATUS_NOTICE.format(code=request.code, status=texts.STATUS_LABELS[status],
                                       next=texts.STATUS_NEXT[status].format(
@@ -44,14 +50,19 @@ def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_i
 
 
 def assign(uow: UnitOfWork, request: ServiceRequest, staff_id: str | None, actor_id: str, actor_name: str,
-           now: datetime) -> None:
+           now: datetime, catalog=None) -> list[To]:
+    """Give the request to a staff member (or nobody), record it, and tell the new assignee in chat."""
     if staff_id == request.assignee_id:
-        return
+        return []
     old = uow.staff.get(request.assignee_id or "")
     new = uow.staff.get(staff_id or "")
     uow.casework.record(request.id, actor_id, actor_name, "assignee", old.name if old else None,
                         new.name if new else None)
     request.assignee_id, request.updated_at = (new.zalo_id if new else None), now
+    if new is None or new.zalo_id == actor_id:
+        return []
+    kind = kind_title(catalog, request.kind) if catalog is not None else request.kind
+    return [To(new.zalo_id, Text(texts.ASSIGNED_TO_YOU.format(code=request.code, kind=kind, by=actor_name)))]
 
 
 def add_note(uow: UnitOfWork, request: ServiceRequest, note: str, actor_id: str, actor_name: str) -> None:
@@ -63,19 +74,20 @@ def follow_up_tick(uow: UnitOfWork, now: datetime) -> list[To]:
     out: list[To] = []
     for request in uow.casework.due_follow_ups(now):
         request.follow_up_at = None
-        state = uow.conversations.get(request.user_id) or {}
-        if state.get("mode") not in (None, "menu", "choose"):
+        state = State.from_dict(uow.conversations.get(request.user_id))
+        if state.mode not in (Mode.MENU, Mode.CHOOSE):
             continue  # busy in a conversation: don't interrupt it
-        uow.conversations.save(request.user_id, {"mode": "follow_up", "request": request.id})
+        uow.conversations.save(request.user_id, conversation.follow_up(request.id).to_dict())
         out.append(To(request.user_id, Choices(texts.FOLLOW_UP_QUESTION.format(code=request.code),
                                                texts.FOLLOW_UP_OPTIONS)))
     return out
 
 
-def follow_up_answer(uow: UnitOfWork, user_id: str, state: dict, answer: int, now: datetime) -> list[Reply]:
+def follow_up_answer(uow: UnitOfWork, user_id: str, request_id: int | None, answer: int,
+                     now: datetime) -> list[Reply]:
     """«Rồi» closes the loop; «Chưa» reopens the report and tells the leaders."""
-    request = uow.casework.get(state["request"])
-    uow.conversations.save(user_id, {"mode": "menu"})
+    request = uow.casework.get(request_id) if request_id is not None else None
+    uow.conversations.save(user_id, conversation.menu().to_dict())
     if request is None or answer == 0:
         return [Text(texts.FOLLOW_UP_THANKS)]
     uow.casework.record(request.id, "resident", texts.RESIDENT, "reopened", request.status, "moi")
@@ -135,8 +147,6 @@ def digest_text(uow: UnitOfWork, catalog, now: datetime, overdue_days: int = 3) 
     digest = texts.DIGEST.format(day=local(now).strftime("%d/%m"), new=len(new), overdue=len(overdue),
                                  done=done, codes=", ".join(r.code for r in overdue[:10]) or texts.NONE)
     if local(now).day == 1:  # once a month: the procedure files that need a look
-        from bot.flows.review import review
-
         if findings := review(catalog.procedures, local(now).date()):
             digest += "\n" + texts.DIGEST_REVIEW.format(n=len(findings), files=", ".join(
                 sorted({f.procedure for f in findings})[:8]))

@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from bot.events import MalformedEvent, oa_of, parse_event
 from bot.store import Store
 from bot.web import signature
-from bot.web.events import MalformedEvent, oa_of, parse_event
 
 log = logging.getLogger(__name__)
 
