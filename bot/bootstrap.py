@@ -69,7 +69,9 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
                       digest_hour=settings.digest_hour,
                       announce_quiet_hours=settings.announce_quiet_hours,
                       announce_zalo_groups=settings.announce_zalo_groups,
-                      zalo_tags=settings.zalo_tags)
+                      zalo_tags=settings.zalo_tags,
+                      flood_messages=settings.flood_messages, flood_seconds=settings.flood_seconds,
+                      dashboard_link=settings.dashboard_link)
     if store is not None:
         store = store.for_oa(settings.oa_id)
     else:

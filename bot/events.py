@@ -1,6 +1,7 @@
 """Read a Zalo webhook body into a neutral InboundEvent (who, what, which OA, how to dedupe)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -10,6 +11,11 @@ RECEIPTS = {"user_seen_message", "user_received_message"}
 # The echoes of what the bot sends a resident (zalo-oa-api.md §4): text, image, list, template.
 ECHOES_OF_SENT = ("oa_send_text", "oa_send_image", "oa_send_gif", "oa_send_list", "oa_send_file",
                   "oa_send_sticker", "oa_send_template")
+
+
+# Zalo's own limit on one text message; a longer text (a forged or pasted body) is cut at intake so
+# nothing downstream (answers, the staff's copies) carries more.
+MAX_TEXT_CHARS = 2000
 
 
 class MalformedEvent(ValueError):
@@ -141,6 +147,35 @@ def _check_types(body: dict) -> None:
             isinstance(a, dict) and isinstance(a.get("type", ""), str) and isinstance(a.get("payload", {}), dict)
             for a in attachments):
         raise MalformedEvent("message.attachments must be a list of {type, payload} objects")
+    for attachment in attachments:
+        _check_payload(attachment.get("payload", {}))
+
+
+_DECIMAL = re.compile(r"[+-]?[0-9]{1,3}(\.[0-9]{1,20})?")
+
+
+def _coordinate(value: object, limit: float) -> bool:
+    """A latitude or longitude as Zalo sends it (a string of a decimal number) or a plain number."""
+    if isinstance(value, str):
+        if not _DECIMAL.fullmatch(value.strip()):
+            return False
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return -limit <= value <= limit  # also refuses nan and inf
+
+
+def _check_payload(payload: dict) -> None:
+    """The attachment fields the bot reads and shows (zalo-oa-api.md §4): links and texts are
+    strings, a location's coordinates are an object of two numbers."""
+    for key in ("url", "thumbnail", "description", "name"):
+        if key in payload and not isinstance(payload[key], str):
+            raise MalformedEvent(f"attachment payload.{key} must be a string")
+    if "coordinates" in payload:
+        point = payload["coordinates"]
+        if not (isinstance(point, dict) and _coordinate(point.get("latitude"), 90)
+                and _coordinate(point.get("longitude"), 180)):
+            raise MalformedEvent("attachment payload.coordinates must be {latitude, longitude} numbers")
 
 
 def parse_event(body: object) -> InboundEvent:
@@ -153,7 +188,7 @@ def parse_event(body: object) -> InboundEvent:
     _check_types(body)
     timestamp = body.get("timestamp")
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = message.get("text") if isinstance(message.get("text"), str) else None
+    text = message.get("text")[:MAX_TEXT_CHARS] if isinstance(message.get("text"), str) else None
     raw_attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
     attachments = tuple(Attachment(str(a.get("type", "")), a.get("payload") if isinstance(a.get("payload"), dict) else {})
                         for a in raw_attachments if isinstance(a, dict))

@@ -93,11 +93,20 @@ class Settings:
     config_overrides: Path | None = None  # files here replace config_dir's (a further OA's own)
     oa_key: str = "main"  # the OA's short name: "main", or its name in EXTRA_OAS
     log_level: str = "INFO"  # DEBUG also shows Alembic's and APScheduler's routine lines
+    event_max_age_hours: int = 24  # a signed event older than this is a replay (Zalo retries for ~2 h)
+    flood_messages: int = 10  # more messages than this from one resident within flood_seconds…
+    flood_seconds: int = 10  # …are kept and logged but not answered one by one
+    dashboard_url: str = ""  # the dashboard's address in staff notices; "" = http://HOST:PORT/admin
     retry_backoff_base: float = 1.0  # a failed send waits 2, 4, 8… times this many seconds (tests: less)
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
         return replace(self, **changes)
+
+    @property
+    def dashboard_link(self) -> str:
+        """Where staff open the dashboard, as written in their chat notices."""
+        return self.dashboard_url or f"http://{self.host}:{self.port}/admin"
 
     def for_oa(self, oa: OASettings) -> "Settings":
         """The settings one further OA runs with: its credentials and config, the rest shared."""
@@ -229,6 +238,10 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         announce_poll_seconds=float(get("ANNOUNCE_POLL_SECONDS", "5")),
         retention_days=_positive(get("RETENTION_DAYS", "730"), "RETENTION_DAYS"),
         zalo_tags=_flag(env.get("ZALO_TAGS"), default=True),
+        event_max_age_hours=_positive(get("EVENT_MAX_AGE_HOURS", "24"), "EVENT_MAX_AGE_HOURS"),
+        flood_messages=_positive(get("FLOOD_MESSAGES", "10"), "FLOOD_MESSAGES"),
+        flood_seconds=_positive(get("FLOOD_SECONDS", "10"), "FLOOD_SECONDS"),
+        dashboard_url=get("DASHBOARD_URL").rstrip("/"),
     )
     if sandbox:
         if has_credentials:

@@ -133,7 +133,8 @@ def make_settings(database_url: str, standin_url: str, **changes) -> Settings:
                     oa_secret_key=OA_SECRET, app_secret=APP_SECRET, access_token="access-1",
                     refresh_token="refresh-1", api_base=standin_url, oauth_base=standin_url,
                     secret_key="test-secret", zalo_timeout_seconds=2.0, worker_threads=4,
-                    worker_poll_seconds=0.02, retry_backoff_base=0.05)
+                    worker_poll_seconds=0.02, retry_backoff_base=0.05,
+                    flood_messages=1000)  # tests answer faster than anyone types; test_security_webhook lowers it
     return base.with_overrides(**changes)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import requests
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from bot.sandbox import events as zalo
 from tests.conftest import APP_ID, OA_ID, OA_SECRET
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-BASE = zalo.user_text_event(APP_ID, OA_ID, "fuzz-user", "xin chào", msg_id="fuzz-base", timestamp_ms=1764480000000)
+BASE = zalo.user_text_event(APP_ID, OA_ID, "fuzz-user", "xin chào", msg_id="fuzz-base")
 
 anything = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
@@ -22,6 +23,8 @@ anything = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(al
 not_a_string = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.lists(anything, max_size=2) \
     | st.dictionaries(st.text(max_size=4), anything, max_size=2)
 not_an_object = st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.lists(anything, max_size=2)
+not_a_number = st.none() | st.booleans() | st.lists(st.integers(), max_size=2) | st.just("nan") | st.just("1e999") \
+    | st.text(max_size=8).filter(lambda t: not re.fullmatch(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*", t))
 not_digits = st.text(min_size=1, max_size=12).filter(lambda t: not (t.isascii() and t.isdigit()))
 bad_party = not_an_object | st.dictionaries(st.sampled_from(["name", "ID"]), anything, max_size=2) \
     | st.builds(lambda v: {"id": v}, st.none() | st.booleans() | st.floats() | st.lists(st.integers()) | st.just(""))
@@ -37,6 +40,11 @@ WRONG_TYPES = st.one_of(
     st.tuples(st.just(("message", "msg_id")), st.none() | st.booleans() | st.floats() | st.lists(st.integers())),
     st.tuples(st.just(("message", "attachments")), not_an_object.filter(lambda v: not isinstance(v, list))
               | st.lists(not_an_object, min_size=1, max_size=2)),
+    st.tuples(st.just(("message", "attachments")), st.builds(
+        lambda point: [{"type": "location", "payload": {"coordinates": point}}],
+        not_an_object | st.builds(lambda v: {"latitude": v, "longitude": "106.6564314"}, not_a_number))),
+    st.tuples(st.just(("message", "attachments")), st.builds(
+        lambda key, v: [{"type": "image", "payload": {key: v}}], st.sampled_from(["url", "thumbnail"]), not_a_string)),
 )
 
 

@@ -26,6 +26,9 @@ class Runtime:
     announce_quiet_hours: tuple[int, int] | None = (21, 7)
     announce_zalo_groups: tuple[str, ...] = ()
     zalo_tags: bool = True  # mirror member groups to the OA's Zalo tags
+    flood_messages: int = 10  # more than this many messages within flood_seconds are not answered one by one
+    flood_seconds: int = 10
+    dashboard_link: str = "http://127.0.0.1:8080/admin"  # where staff notices send them for the whole text
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from bot.flows import state as conversation
 from bot.flows.answers import rating_of
 from bot.flows.intents import command_of
 from bot.flows.state import Mode, State
+from bot.handlers import staff_copy
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text, To
 from bot.services import groups, handoffs, roster
@@ -54,8 +55,9 @@ def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
     if answers.get("goi_lai"):
         voice = answers.get("tin_nhan_thoai")
         doing = texts.HANDOFF_CALLBACK + (f"\n{texts.ATTACHMENT_VOICE.format(url=voice)}" if voice else "")
+    last_lines = staff_copy.excerpt("\n".join(f"- {t}" for t in last), staff_copy.request_link(runtime, handoff.code))
     notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
-                                         doing=doing, last="\n".join(f"- {t}" for t in last))
+                                         doing=doing, last=last_lines)
     handoff.notified_at = now
     return [To(staff_id, Text(notice)) for staff_id in ids]
 
@@ -131,8 +133,9 @@ def resident_message(ctx: Context) -> list[Reply] | None:
         handoffs.cancel(ctx.uow, handoff, now)
         return [Text(texts.HANDOFF_CANCELLED.format(code=handoff.code)), render.main_menu(ctx.catalog)]
     if handoff.status == "claimed" and handoff.volunteer_id:
+        said = staff_copy.excerpt(_as_text(ctx), staff_copy.request_link(ctx.runtime, handoff.code))
         text = texts.HANDOFF_RELAY_TO_STAFF.format(code=handoff.code, name=resident_name(ctx.uow, ctx.user_id),
-                                                   text=_as_text(ctx))
+                                                   text=said)
         return [To(handoff.volunteer_id, Text(text))]
     return []
 

@@ -8,7 +8,17 @@ from bot import texts
 from bot.events import InboundEvent
 from bot.flows.answers import pick_option
 from bot.flows.state import Mode, State
-from bot.handlers import announce, appointments, conversation, emergency, follow, handoff, my_data, staff_commands
+from bot.handlers import (
+    announce,
+    appointments,
+    conversation,
+    emergency,
+    flood,
+    follow,
+    handoff,
+    my_data,
+    staff_commands,
+)
 from bot.handlers.context import Context, Runtime
 from bot.replies import Reply, Text
 from bot.services import announcements, casework
@@ -26,9 +36,11 @@ HANDLERS: dict[str, Handler] = {
 
 
 def on_user_message(ctx: Context) -> list[Reply]:
-    """An emergency is answered before anything else (waiting notices wait for the next message);
-    otherwise notices that waited for this message come first, then the answer to the message itself."""
+    """An emergency is answered before anything else (waiting notices wait for the next message), then
+    flood control holds back a resident sending faster than anyone types; otherwise notices that waited for this message come first, then the answer to the message itself."""
     if (replies := emergency.resident_message(ctx)) is not None:
+        return replies
+    if not ctx.is_staff and (replies := flood.check(ctx)) is not None:
         return replies
     return waiting_notices(ctx) + _answer(ctx)
 

@@ -61,11 +61,16 @@ def fill_member_names(services, limit: int = 20, now: datetime | None = None) ->
     return found
 
 
+DEDUPE_MARGIN = timedelta(days=1)
+
+
 def erase_expired(services, now: datetime | None = None) -> int:
     """Daily: personal data older than RETENTION_DAYS is erased; requests stay as anonymous counts."""
     now = now or services.runtime.clock()
     with services.store.unit() as uow:
-        erased = uow.erasure.expire(now - timedelta(days=services.settings.retention_days))
+        # a received event's dedupe key outlives the window in which a replay of it could be accepted
+        keep_dedupe_after = now - timedelta(hours=services.settings.event_max_age_hours) - DEDUPE_MARGIN
+        erased = uow.erasure.expire(now - timedelta(days=services.settings.retention_days), keep_dedupe_after)
         uow.commit()
     log.info("retention: %s requests made anonymous", erased)
     return erased

@@ -69,8 +69,10 @@ class ErasureRepository:
             member.full_name, member.phone, member.phone_fingerprint = None, None, None
         return anonymous
 
-    def expire(self, cutoff: datetime) -> int:
-        """Retention: personal data older than `cutoff` goes; requests stay counted. Return requests made anonymous."""
+    def expire(self, cutoff: datetime, keep_dedupe_after: datetime | None = None) -> int:
+        """Retention: personal data older than `cutoff` goes; requests stay counted. Events received
+        after `keep_dedupe_after` lose their content but keep their row, whose dedupe key refuses a
+        replay of the same body. Return requests made anonymous."""
         oa = self.oa_id
         old = (ServiceRequest.oa_id == oa) & (ServiceRequest.created_at < cutoff) \
             & ServiceRequest.user_id.not_like(ANONYMOUS_PREFIX + "%")
@@ -80,7 +82,13 @@ class ErasureRepository:
             .values(old=None, new=None))
         result = self.session.execute(update(ServiceRequest).where(old).values(
             answers="{}", user_id=literal(ANONYMOUS_PREFIX + "r") + cast(ServiceRequest.id, String)))
-        for model, column in ((Event, Event.received_at), (OutboxMessage, OutboxMessage.created_at),
+        kept = (Event.oa_id == oa) & (Event.received_at < cutoff)
+        if keep_dedupe_after is not None and keep_dedupe_after < cutoff:
+            self.session.execute(update(Event).where(kept, Event.received_at >= keep_dedupe_after)
+                                 .values(raw="{}", user_id=None))
+            kept = kept & (Event.received_at < keep_dedupe_after)
+        self.session.execute(delete(Event).where(kept))
+        for model, column in ((OutboxMessage, OutboxMessage.created_at),
                               (StaffReply, StaffReply.at), (PendingNotice, PendingNotice.created_at),
                               (Conversation, Conversation.updated_at)):
             self.session.execute(delete(model).where(model.oa_id == oa, column < cutoff))

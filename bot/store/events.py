@@ -163,6 +163,13 @@ class EventRepository:
         self.session.execute(update(Event).where(Event.id == event.id)
                              .values(status=status, error=error[:2000], claimed_at=None, claimed_by=None))
 
+    def arrival_times(self, user_id: str, up_to_id: int, limit: int) -> list:
+        """When the user's last `limit` messages to the OA up to event `up_to_id` arrived, newest first."""
+        return list(self.session.scalars(select(Event.received_at).where(
+            Event.oa_id == self.oa_id, Event.user_id == user_id, Event.id <= up_to_id,
+            Event.event_name.startswith("user_send_", autoescape=True))
+            .order_by(Event.id.desc()).limit(limit)))
+
     def recent_texts(self, user_id: str, limit: int = 3) -> list[str]:
         """The user's last few text messages, oldest first (shown to the volunteer taking the chat)."""
         import json

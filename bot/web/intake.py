@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Callable, Mapping
 
+from bot.clock import utcnow
 from bot.events import MalformedEvent, oa_of, parse_event
 from bot.store import Store
 from bot.web import signature
@@ -29,14 +32,49 @@ class Receiver:
     on_stored: Callable[[], None] | None = None
 
 
+# A Zalo event nests four levels deep; anything past this is not an event, and parsing it deeply
+# would cost the parser's recursion (100,000 "[" end in a RecursionError).
+MAX_NESTING = 32
+# Zalo retries a delivery for about two hours (zalo-oa-api.md §2.2); a signed event much older than
+# that is a replay. Clocks differ a little: an event this far ahead of ours is refused too.
+MAX_AHEAD = timedelta(hours=1)
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
 def _reject(status: int, reason: str) -> Answer:
     return Answer(status, {"status": "rejected", "reason": reason})
 
 
+def nesting_depth(raw: bytes) -> int:
+    """How deeply the JSON text nests arrays and objects, brackets inside strings not counted;
+    read without parsing, so a hostile body costs one linear scan."""
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(_STRING.sub(b"", raw)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _age_problem(timestamp: str, now: datetime, max_age: timedelta) -> str | None:
+    """Why an event's time (epoch milliseconds, digits: parse_event checked) is not acceptable now."""
+    event_time = datetime(1970, 1, 1) + timedelta(milliseconds=min(int(timestamp), 10**14))
+    if event_time < now - max_age:
+        return f"event older than {max_age.total_seconds() / 3600:g} h (timestamp); not accepted again"
+    if event_time > now + MAX_AHEAD:
+        return "event timestamp is in the future"
+    return None
+
+
 def receive(raw: bytes, headers: Mapping[str, str], *, receiver_for: Callable[[str | None], Receiver | None],
-            max_bytes: int = 1024 * 1024) -> Answer:
+            max_bytes: int = 1024 * 1024, max_age: timedelta = timedelta(hours=24),
+            now: Callable[[], datetime] = utcnow) -> Answer:
     """Handle one webhook delivery and return the HTTP answer for Zalo. `receiver_for` names the
-    OA's keys and store from the OA id the body carries (None: not an OA served here)."""
+    OA's keys and store from the OA id the body carries (None: not an OA served here). A signed
+    event whose timestamp is older than `max_age` is refused: a replay, not a retry."""
     if len(raw) > max_bytes:
         return _reject(413, "body larger than 1 MiB")
     header = headers.get("X-ZEvent-Signature")
@@ -44,9 +82,11 @@ def receive(raw: bytes, headers: Mapping[str, str], *, receiver_for: Callable[[s
         if raw.strip() == b"{}":
             return Answer(200, {"status": "ok"})  # Zalo's save-time probe
         return _reject(401, "missing X-ZEvent-Signature")
+    if nesting_depth(raw) > MAX_NESTING:
+        return _reject(400, f"JSON nested deeper than {MAX_NESTING} levels")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _reject(400, "body is not valid JSON")
     oa_id = oa_of(body)
     receiver = receiver_for(oa_id)
@@ -65,6 +105,10 @@ def receive(raw: bytes, headers: Mapping[str, str], *, receiver_for: Callable[[s
         event = parse_event(body)
     except MalformedEvent as exc:
         return _reject(400, str(exc))
+    problem = _age_problem(event.timestamp, now(), max_age)
+    if problem:
+        log.warning("webhook event refused: %s", problem)
+        return _reject(400, problem)
     try:
         stored = receiver.store.record_event(event.dedupe_key, event.name, event.user_id, raw.decode("utf-8"))
     except Exception:  # noqa: BLE001 - database down: Zalo must deliver again

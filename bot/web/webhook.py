@@ -1,6 +1,8 @@
 """Flask adapter for the webhook and the health check; the logic lives in bot.intake."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, jsonify, request
 
 from bot.web import intake
@@ -27,7 +29,8 @@ def zalo_webhook():
     if (request.content_length or 0) > settings.max_body_bytes:
         return jsonify(status="rejected", reason="body larger than 1 MiB"), 413
     raw = request.stream.read(settings.max_body_bytes + 1)  # never more than the limit in memory
-    answer = intake.receive(raw, request.headers, receiver_for=_receiver_for, max_bytes=settings.max_body_bytes)
+    answer = intake.receive(raw, request.headers, receiver_for=_receiver_for, max_bytes=settings.max_body_bytes,
+                            max_age=timedelta(hours=settings.event_max_age_hours))
     return jsonify(answer.body), answer.status
 
 
