@@ -39,15 +39,26 @@ Reply = Text | Choices | Image | RequestInfo
 
 @dataclass(frozen=True)
 class To:
-    """A reply for someone other than the sender (the volunteer of a handoff, a resident being helped)."""
+    """A reply for someone other than the sender (the volunteer of a handoff, a resident being helped).
+    `about` names the resident whose words or data it carries, when that is not the sender (a notice a
+    job or the dashboard writes): erasing that resident's data erases this copy too."""
 
     user_id: str
     reply: Reply
+    about: str | None = None
 
 
 def addressed(reply, sender_id: str | None) -> tuple[str | None, Reply]:
     """(who gets it, the reply itself): a To names its user; any other reply goes to the sender."""
     return (reply.user_id, reply.reply) if isinstance(reply, To) else (sender_id, reply)
+
+
+def about_whom(reply, sender_id: str | None) -> str | None:
+    """The person a copy for someone else is about: the resident it names, else the sender whose
+    message caused it; None for a reply to the sender (their own row already names them)."""
+    if not isinstance(reply, To) or reply.user_id == sender_id:
+        return None
+    return reply.about or sender_id
 
 
 KINDS = {"text": Text, "choices": Choices, "image": Image, "request_info": RequestInfo}

@@ -37,6 +37,7 @@ def add_request(bot, kind: str, user_id: str, answers: dict | None = None, chann
             row.created_at = created_local - timedelta(hours=7)
         if name:
             uow.members.get_or_create(user_id).display_name = name
+            uow.names.add(user_id, name)  # as the name job does
         uow.commit()
         return row.code
 

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from bot.cli.common import services_of
 from bot.runtime.scheduler import start_scheduler
+from bot.services import name_search
 from bot.store import upgrade_schema
 
 
@@ -20,6 +21,10 @@ def start_background(app: Flask, scheduler: bool = True) -> tuple:
     """Start a worker for every OA, and the scheduler unless told not to (exactly one process runs it)."""
     everyone = list(app.extensions["bot_deployment"])
     for services in everyone:
+        if scheduler:  # once per deployment: names stored before the name index existed
+            with services.store.unit() as uow:
+                name_search.backfill(uow, services.runtime.catalog)
+                uow.commit()
         services.worker.start()
     return [s.worker for s in everyone], (start_scheduler(*everyone) if scheduler else None)
 

@@ -12,6 +12,7 @@ from bot.flows.engine import AskHuman, Moment, Submit
 from bot.handlers import appointments, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply
+from bot.services import name_search
 
 
 def given_from(event: InboundEvent) -> Given:
@@ -54,6 +55,7 @@ def _apply(ctx: Context, effect, consent_at: str | None) -> list[Reply]:
         procedure = ctx.catalog.procedures[effect.procedure_id]
         row = ctx.uow.requests.create(procedure.code, procedure.id, ctx.user_id, effect.answers,
                                       effect.channel, consented)
+        name_search.index_answers(ctx.uow, procedure, ctx.user_id, row.id, effect.answers)
         today = local_day(ctx.runtime.clock())
         replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel, today)
         if any(step.type == "slot" for step in procedure.steps):  # a booking: its own confirmation

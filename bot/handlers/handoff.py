@@ -59,7 +59,7 @@ def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
     notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
                                          doing=doing, last=last_lines)
     handoff.notified_at = now
-    return [To(staff_id, Text(notice)) for staff_id in ids]
+    return [To(staff_id, Text(notice), about=handoff.user_id) for staff_id in ids]
 
 
 def claim(ctx: Context, code: str) -> list[Reply]:
@@ -186,6 +186,6 @@ def tick(uow, runtime, now) -> list[To]:
             minutes = int((now - handoff.notified_at).total_seconds() // 60)
             text = texts.HANDOFF_REMINDER.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
                                                  minutes=minutes)
-            out += [To(leader, Text(text)) for leader in leaders]
+            out += [To(leader, Text(text), about=handoff.user_id) for leader in leaders]
     return out
 

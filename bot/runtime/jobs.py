@@ -55,6 +55,7 @@ def fill_member_names(services, limit: int = 20, now: datetime | None = None) ->
             member = uow.members.get(user_id)
             if member is not None and member.display_name is None:
                 member.display_name = str(name)[:255] if name else None
+                uow.names.add(user_id, member.display_name)
                 member.name_checked_at = now
                 found += bool(name)
             uow.commit()
@@ -71,6 +72,7 @@ def erase_expired(services, now: datetime | None = None) -> int:
         # a received event's dedupe key outlives the window in which a replay of it could be accepted
         keep_dedupe_after = now - timedelta(hours=services.settings.event_max_age_hours) - DEDUPE_MARGIN
         erased = uow.erasure.expire(now - timedelta(days=services.settings.retention_days), keep_dedupe_after)
+        uow.checkpoint_after_commit = True
         uow.commit()
     log.info("retention: %s requests made anonymous", erased)
     return erased

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.replies import addressed, to_payload
+from bot.replies import about_whom, addressed, to_payload
 
 # Replies queued by a caller that sends them itself soon (the announcer, scheduled jobs): the sweeper
 # only takes them after this. (The processing threads write theirs already claimed.)
@@ -17,5 +17,6 @@ def queue_reply(uow, reply, sender_id: str | None, event_id: int | None = None,
 
     `hold` keeps the sweeper off it while the caller sends it itself; web processes pass 0 and
     leave the sending to the worker's sweeper."""
+    about = about_whom(reply, sender_id)
     user_id, reply = addressed(reply, sender_id)
-    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold)
+    return uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, hold=hold, about=about)

@@ -61,19 +61,20 @@ class OutboxSender:
         self._holding(ids, False)
 
     def write_claimed(self, uow, user_id: str | None, replies: list, event_id: int | None) -> list[Claimed]:
-        """Write replies to one user already claimed by this worker, and return them to send
+        """Write (reply, about) pairs to one user already claimed by this worker (`about`: the resident a
+        copy for staff quotes, see replies.about_whom), and return them to send
         (`send_claimed`) once the transaction commits: no separate claim. When an older message to
         the user is still unsent, it must go first: they are written queued, due now, for the
         sweeper, and nothing is returned."""
         if not user_id or uow.outbox.has_unsent_to(user_id):
-            for reply in replies:
-                uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id)
+            for reply, about in replies:
+                uow.outbox.add(reply.kind, to_payload(reply), user_id=user_id, event_id=event_id, about=about)
             return []
         claimed = []
-        for reply in replies:
+        for reply, about in replies:
             payload = to_payload(reply)
             message_id = uow.outbox.add(reply.kind, payload, user_id=user_id, event_id=event_id,
-                                        claimed_by=self.worker_id)
+                                        claimed_by=self.worker_id, about=about)
             claimed.append(Claimed(message_id, reply.kind, payload, user_id, None, attempts=1))  # as add() wrote it
         self._holding([row.id for row in claimed], True)  # before the commit: see Worker.requeue_orphans
         return claimed

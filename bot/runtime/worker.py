@@ -13,7 +13,7 @@ from typing import Callable
 
 from bot.events import MalformedEvent, parse_event
 from bot.privacy.log_privacy import hide_details
-from bot.replies import addressed
+from bot.replies import about_whom, addressed
 from bot.runtime import process
 from bot.runtime.send_lanes import SendLanes
 from bot.runtime.sender import OutboxSender
@@ -166,8 +166,9 @@ class Worker:
             status, replies = self.handle(uow, event_id, event)
             batches: dict[str | None, list] = {}
             for reply in replies:
+                about = about_whom(reply, event.user_id)
                 user_id, reply = addressed(reply, event.user_id)
-                batches.setdefault(user_id, []).append(reply)
+                batches.setdefault(user_id, []).append((reply, about))
             claimed = {user_id: self.sender.write_claimed(uow, user_id, batch, event_id)
                        for user_id, batch in batches.items()}
             uow.events.finish(event_id, status)

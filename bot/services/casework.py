@@ -62,7 +62,8 @@ def assign(uow: UnitOfWork, request: ServiceRequest, staff_id: str | None, actor
     if new is None or new.zalo_id == actor_id:
         return []
     kind = kind_title(catalog, request.kind) if catalog is not None else request.kind
-    return [To(new.zalo_id, Text(texts.ASSIGNED_TO_YOU.format(code=request.code, kind=kind, by=actor_name)))]
+    return [To(new.zalo_id, Text(texts.ASSIGNED_TO_YOU.format(code=request.code, kind=kind, by=actor_name)),
+               about=request.user_id)]
 
 
 def add_note(uow: UnitOfWork, request: ServiceRequest, note: str, actor_id: str, actor_name: str) -> None:

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import Member, RequestChange, ServiceRequest, utcnow
+from bot.store.models import RequestChange, ServiceRequest, utcnow
+from bot.store.name_index import NameIndexRepository
 
 OPEN = ("moi", "dang_xu_ly", "cho_bo_sung")
 
@@ -51,10 +52,9 @@ class CaseworkRepository:
         if f.until:
             query = query.where(ServiceRequest.created_at < f.until)
         if f.search:
-            names = select(Member.user_id).where(Member.oa_id == self.oa_id,
-                                                 Member.display_name.ilike(f"%{f.search.strip()}%"))
+            people, typed_in = NameIndexRepository(self.session, self.oa_id).matching(f.search)
             query = query.where(or_(ServiceRequest.code.ilike(f"%{f.search.strip()}%"),
-                                    ServiceRequest.user_id.in_(names)))
+                                    ServiceRequest.user_id.in_(people), ServiceRequest.id.in_(typed_in)))
         urgent_open = and_(ServiceRequest.urgent, ServiceRequest.status.in_(OPEN))
         order = (case((urgent_open, 0), else_=1), ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
         return list(self.session.scalars(query.order_by(*order).limit(limit)))

@@ -24,6 +24,7 @@ from bot.store.groups import GroupRepository
 from bot.store.handoffs import HandoffRepository
 from bot.store.households import HouseholdRepository
 from bot.store.members import MemberRepository
+from bot.store.name_index import NameIndexRepository
 from bot.store.notices import LoginThrottleRepository, NoticeRepository
 from bot.store.outbox import OutboxRepository
 from bot.store.requests import RequestRepository
@@ -72,6 +73,15 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def checkpoint_wal(session: Session) -> None:
+    """SQLite: copy the write-ahead log into the database and empty it, so erased values (overwritten
+    there by secure_delete) no longer sit in the -wal file. Nothing to do on PostgreSQL."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    session.commit()
+
+
 class UnitOfWork:
     """Repositories over one session; nothing is kept unless commit() is called."""
 
@@ -95,9 +105,14 @@ class UnitOfWork:
         self.audit = AuditRepository(session, oa_id)
         self.households = HouseholdRepository(session, oa_id)
         self.workers = WorkerRepository(session)
+        self.names = NameIndexRepository(session, oa_id)
+        self.checkpoint_after_commit = False  # set by erasure: erased values must leave SQLite's WAL too
 
     def commit(self) -> None:
         self.session.commit()
+        if self.checkpoint_after_commit:
+            self.checkpoint_after_commit = False
+            checkpoint_wal(self.session)
 
     def rollback(self) -> None:
         self.session.rollback()

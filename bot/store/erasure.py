@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, literal, or_, select, update
+from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.events import echo_keys
 from bot.store.models import (
+    Announcement,
     Appointment,
+    AuditEntry,
     Consent,
     Conversation,
     Delivery,
@@ -24,8 +27,11 @@ from bot.store.models import (
     ServiceRequest,
     StaffReply,
 )
+from bot.store.name_index import NameIndexRepository
 
 ANONYMOUS_PREFIX = "da-xoa-"
+REDACTED = "[đã xóa]"
+MIN_REDACTED = 4  # shorter values (a house number, «An») would blank unrelated words
 ANONYMOUS = ANONYMOUS_PREFIX + "{n}"
 
 
@@ -38,8 +44,11 @@ class ErasureRepository:
         return list(self.session.scalars(select(ServiceRequest).where(
             ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id).order_by(ServiceRequest.id)))
 
-    def erase(self, user_id: str) -> str:
-        """Erase the member's personal data everywhere; return the anonymous id their requests keep."""
+    def erase(self, user_id: str, values: list[str] = ()) -> str:
+        """Erase the member's personal data everywhere, the copies sent to staff about them included, and
+        blank `values` (their names, phone, CCCD, what they typed) where others' texts quote them: staff's
+        waiting notices, announcements not yet sent, the audit log. Return the anonymous id their
+        requests keep."""
         oa = self.oa_id
         member = self.session.scalar(select(Member).where(Member.oa_id == oa, Member.user_id == user_id))
         anonymous = ANONYMOUS.format(n=member.id if member else user_id[-6:])
@@ -59,6 +68,16 @@ class ErasureRepository:
                              .values(status="failed", error_message="erased at the member's request"))
         self.session.execute(update(OutboxMessage).where(OutboxMessage.oa_id == oa, OutboxMessage.user_id == user_id)
                              .values(payload="{}", user_id=anonymous))
+        about = (OutboxMessage.oa_id == oa) & (OutboxMessage.about_user_id == user_id)
+        sent = list(self.session.scalars(select(OutboxMessage.zalo_message_id).where(
+            about, OutboxMessage.zalo_message_id.is_not(None))))
+        for keys in (echo_keys(sent[i:i + 100]) for i in range(0, len(sent), 100)):  # Zalo's echoes of those copies
+            self.session.execute(update(Event).where(Event.oa_id == oa, Event.dedupe_key.in_(keys)).values(raw="{}"))
+        self.session.execute(update(OutboxMessage).where(about, OutboxMessage.status.in_(("queued", "sending")))
+                             .values(status="failed", error_message="erased at the member's request"))
+        self.session.execute(update(OutboxMessage).where(about).values(payload="{}", about_user_id=anonymous))
+        NameIndexRepository(self.session, oa).forget_user(user_id)
+        self._redact(values)
         for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent):
             self.session.execute(delete(model).where(model.oa_id == oa, model.user_id == user_id))
         self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
@@ -68,6 +87,26 @@ class ErasureRepository:
             member.household_id, member.household_role, member.member_since = None, None, None
             member.full_name, member.phone, member.phone_fingerprint = None, None, None
         return anonymous
+
+    def _redact(self, values) -> None:
+        """Blank each value (longest first) where it is quoted in texts about someone else."""
+        oa = self.oa_id
+        values = sorted({v.strip() for v in values if v and len(v.strip()) >= MIN_REDACTED}, key=len, reverse=True)
+        if not values:
+            return
+        for notice in self.session.scalars(select(PendingNotice).where(PendingNotice.oa_id == oa,
+                                                                       PendingNotice.delivered_at.is_(None))):
+            text = notice.text
+            for value in values:
+                text = text.replace(value, REDACTED)
+            if text != notice.text:
+                notice.text = text
+        for value in values:
+            for model, column, where in (
+                    (Announcement, Announcement.text, Announcement.status.in_(("draft", "scheduled"))),
+                    (AuditEntry, AuditEntry.target, literal(True))):
+                self.session.execute(update(model).where(model.oa_id == oa, where, column.contains(value, autoescape=True))
+                                     .values({column: func.replace(column, value, REDACTED)}))
 
     def expire(self, cutoff: datetime, keep_dedupe_after: datetime | None = None) -> int:
         """Retention: personal data older than `cutoff` goes; requests stay counted. Events received
@@ -80,6 +119,7 @@ class ErasureRepository:
         self.session.execute(update(RequestChange).where(
             RequestChange.oa_id == oa, RequestChange.request_id.in_(ids), RequestChange.kind == "note")
             .values(old=None, new=None))
+        NameIndexRepository(self.session, oa).forget_requests(ids)
         result = self.session.execute(update(ServiceRequest).where(old).values(
             answers="{}", user_id=literal(ANONYMOUS_PREFIX + "r") + cast(ServiceRequest.id, String)))
         kept = (Event.oa_id == oa) & (Event.received_at < cutoff)

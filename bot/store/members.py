@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import Consent, Member, utcnow
+from bot.store.name_index import NameIndexRepository
 from bot.store.sealed import fingerprint
 
 # Run for every message a resident sends: built once (building a statement costs more than running it).
@@ -63,10 +64,16 @@ class MemberRepository:
             or_(Member.name_checked_at.is_(None), Member.name_checked_at < checked_before))
             .order_by(Member.id).limit(limit)))
 
+    def all_named(self) -> list[Member]:
+        """Members with a Zalo or registered name (to index the names once)."""
+        return list(self.session.scalars(select(Member).where(
+            Member.oa_id == self.oa_id, or_(Member.display_name.is_not(None), Member.full_name.is_not(None)))))
+
     def set_identity(self, user_id: str, full_name: str | None, phone: str | None) -> Member:
         """The name and phone number the member registered with (sealed; the phone also as a keyed hash)."""
         member = self.get_or_create(user_id)
         member.full_name = (full_name or "").strip()[:255] or None
+        NameIndexRepository(self.session, self.oa_id).add(user_id, member.full_name)
         member.phone = phone or None
         member.phone_fingerprint = fingerprint("phone:" + phone) if phone else None
         return member

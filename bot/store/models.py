@@ -54,7 +54,7 @@ class Member(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     oa_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    display_name: Mapped[str | None] = mapped_column(Sealed, nullable=True)  # the Zalo profile name
     is_follower: Mapped[bool] = mapped_column(default=False)
     last_interaction_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     unreachable_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -81,6 +81,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_zalo_id", "oa_id", "zalo_message_id"),
         Index("ix_outbox_user", "oa_id", "user_id", "id"),
         Index("ix_outbox_group", "oa_id", "group_id", "id"),  # a group's earlier messages (send in order)
+        Index("ix_outbox_about", "oa_id", "about_user_id"),  # copies to staff about a resident (erasure)
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -88,6 +89,7 @@ class OutboxMessage(Base):
     user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     group_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     event_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    about_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the resident a staff copy quotes
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Sealed)
     status: Mapped[str] = mapped_column(String(16), default="queued")
@@ -311,6 +313,37 @@ class LoginThrottle(Base):
     account: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    told_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # leaders told of the failures
+
+
+class StaffSession(Base):
+    """One dashboard login: the cookie holds a random token, the database its hash; revoked on logout,
+    on a password change (every session of that staff member) and when the staff member is removed."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (Index("ix_staff_sessions_staff", "oa_id", "zalo_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    zalo_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class NameWord(Base):
+    """One word of a person's name (Zalo profile, registered name, a name typed in a request) as a keyed
+    hash of its normalised form: the dashboard finds people by name without names in plain text."""
+
+    __tablename__ = "name_words"
+    __table_args__ = (Index("ix_name_words_word", "oa_id", "word_hash"), Index("ix_name_words_user", "oa_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    word_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int | None] = mapped_column(Id, nullable=True)
 
 
 class MemberGroup(Base):

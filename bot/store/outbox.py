@@ -43,7 +43,8 @@ CLAIM = _claim_statement()
 # Run for every reply: built once (building a statement costs more than running it).
 ADD = insert(OutboxMessage).values(
     **{name: bindparam(name) for name in ("oa_id", "user_id", "group_id", "event_id", "kind", "payload", "status",
-                                          "claimed_by", "attempts", "next_attempt_at", "created_at")}
+                                          "claimed_by", "attempts", "next_attempt_at", "created_at",
+                                          "about_user_id")}
 ).returning(OutboxMessage.id)
 MARK_SENT = update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
     status="sent", zalo_message_id=bindparam("zalo_message_id"), sent_at=bindparam("now"),
@@ -72,7 +73,7 @@ class OutboxRepository:
 
     def add(self, kind: str, payload: dict, user_id: str | None = None,
             group_id: str | None = None, event_id: int | None = None,
-            hold: timedelta = timedelta(0), claimed_by: str | None = None) -> int:
+            hold: timedelta = timedelta(0), claimed_by: str | None = None, about: str | None = None) -> int:
         """Queue a message and return its id; `hold` keeps the sweeper off it while its writer sends
         it itself. With `claimed_by` it is written already claimed by that worker (status 'sending',
         its first attempt counted), as `claim` would leave it."""
@@ -81,7 +82,7 @@ class OutboxRepository:
             "oa_id": self.oa_id, "user_id": user_id, "group_id": group_id, "event_id": event_id, "kind": kind,
             "payload": json.dumps(payload, ensure_ascii=False), "status": "sending" if claimed_by else "queued",
             "claimed_by": claimed_by, "attempts": 1 if claimed_by else 0,
-            "next_attempt_at": now if claimed_by else now + hold, "created_at": now})
+            "next_attempt_at": now if claimed_by else now + hold, "created_at": now, "about_user_id": about})
 
     def get(self, message_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, message_id)
