@@ -98,7 +98,7 @@ def log_in(driver, wait, account: str) -> None:
     wait.until(lambda d: d.find_elements(By.ID, "who-name"))
 
 
-def test_a_leader_works_a_request_in_a_real_browser(browser, dashboard):
+def test_a_leader_works_a_request_in_a_real_browser(browser, dashboard, tmp_path):
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -119,13 +119,20 @@ def test_a_leader_works_a_request_in_a_real_browser(browser, dashboard):
     codes = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#request-list tbody th a")]
     assert codes == ["KS-0001", "KS-0002", "KS-0003"]
 
-    export = browser.find_element(By.ID, "export-csv").get_attribute("href")
-    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
-    answer = requests.get(export, cookies=cookies, timeout=10)
-    assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
-    exported = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    downloads = tmp_path / "downloads"
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.find_element(By.ID, "export-csv").click()  # a form with the session's token and the filter
+    wait.until(lambda d: list(downloads.glob("yeu-cau-*.csv")))
+    content = next(downloads.glob("yeu-cau-*.csv")).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    exported = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert [row[0] for row in exported[1:]] == codes
-    assert requests.get(export, timeout=10, allow_redirects=False).status_code == 302  # no cookie, no file
+    form = browser.find_element(By.ID, "export-form")
+    fields = {field.get_attribute("name"): field.get_attribute("value")
+              for field in form.find_elements(By.CSS_SELECTOR, "input[type=hidden]")}
+    assert fields["kind"] == "khai_sinh"
+    answer = requests.post(form.get_attribute("action"), data=fields, timeout=10, allow_redirects=False)
+    assert answer.status_code == 302  # no cookie, no file
 
     browser.find_element(By.LINK_TEXT, "KS-0001").click()
     wait.until(lambda d: d.find_elements(By.ID, "transcript"))

@@ -1,8 +1,10 @@
 """The staff dashboard at /admin: requests, statistics and exports for leaders and volunteers."""
-from bot.admin import audit, auth, csrf, detail, export, groups, listing, stats  # noqa: F401 - their routes join the blueprint
+from bot.admin import audit, auth, csrf, detail, export, fetch_guard, groups, listing, stats  # noqa: F401 - their routes join the blueprint
 from bot.admin.base import blueprint
 
-# Order matters: who is asking first (a stranger is sent to the login page), then the form token.
+# Order matters: a page loaded as an image (or script, style…) is refused before anything runs; then who
+# is asking (a stranger is sent to the login page), then the form token.
+blueprint.before_request(fetch_guard.refuse_subresource_loads)
 blueprint.before_request(auth.require_staff)
 blueprint.before_request(csrf.check)
 

@@ -64,16 +64,25 @@ def can_see(staff: CurrentStaff, row) -> bool:
 
 
 def safe_next(value: str | None) -> str | None:
-    """Only return to a dashboard page (never to another site)."""
-    if value and value.startswith("/admin") and not value.startswith("//") and "\\" not in value:
+    """Only return to a dashboard page (never to another site, never with a line break or other control
+    character, which would break the redirect's Location header)."""
+    if value and value.startswith("/admin") and not value.startswith("//") and "\\" not in value \
+            and not _has_control_character(value):
         return value
     return None
+
+
+def _has_control_character(value: str | None) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in value or "")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     """Show the form; check the password unless too many recent failures lock the account."""
     oas = _oa_choices()
+    if _has_control_character((request.args if request.method == "GET" else request.form).get("next")):
+        return render_template("admin/login.html", account="", error=t.LOGIN_BAD_NEXT, oas=oas, chosen_oa="",
+                               next=None), 400
     if request.method == "GET":
         return render_template("admin/login.html", account="", error=None, oas=oas, chosen_oa="",
                                next=safe_next(request.args.get("next")))

@@ -7,16 +7,17 @@ from flask import Blueprint, Response, current_app, g, render_template, session
 from werkzeug.exceptions import HTTPException
 
 from bot.admin import texts as t
+from bot.admin.images import img_src_policy
 from bot.clock import local
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                       static_folder="static", static_url_path="/static")
 
-# No inline scripts or styles anywhere; photos may come from Zalo's servers (https) or the sandbox.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+# No inline scripts or styles anywhere; photos only from Zalo's servers (https) or the sandbox's uploads.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; {img_src}; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'")
 ERRORS = {400: (t.ERROR_TITLE, t.BAD_REQUEST), 403: (t.FORBIDDEN_TITLE, t.FORBIDDEN),
-          404: (t.NOT_FOUND_TITLE, t.NOT_FOUND)}
+          404: (t.NOT_FOUND_TITLE, t.NOT_FOUND), 405: (t.ERROR_TITLE, t.NOT_BY_LINK)}
 
 
 OA_SESSION_KEY = "oa"  # the OA a staff member logged in to (several OAs: EXTRA_OAS)
@@ -56,7 +57,7 @@ def _shared() -> dict:
 @blueprint.after_request
 def _security_headers(response: Response) -> Response:
     """A strict policy, and no copies of residents' data in caches or referrers."""
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Content-Security-Policy"] = CSP.format(img_src=img_src_policy(services().settings.sandbox))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"

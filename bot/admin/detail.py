@@ -9,8 +9,9 @@ from bot import texts
 from bot.admin import texts as t
 from bot.admin.auth import can_see, leader_only
 from bot.admin.base import blueprint, now, services
+from bot.admin.conversation import older_messages, request_conversation
 from bot.admin.rows import Presenter
-from bot.admin.transcript import transcript
+from bot.handlers.handoff import resident_name
 from bot.runtime.outbox import queue_reply
 from bot.services import casework
 
@@ -27,19 +28,32 @@ def _load(uow, code: str):
 
 @blueprint.get("/requests/<code>")
 def request_page(code: str):
-    catalog = services().runtime.catalog
+    catalog, sandbox = services().runtime.catalog, services().settings.sandbox
     with services().store.unit() as uow:
         row = _load(uow, code)
-        presenter = Presenter(uow, catalog)
+        presenter = Presenter(uow, catalog, sandbox)
         shown = presenter.row(row)
         history = [_history_line(change) for change in uow.casework.history(row.id)]
-        lines = transcript(uow, row.user_id)
+        conversation = request_conversation(uow, row, sandbox)
         staff_rows = uow.staff.list()
         uow.audit.record(g.staff.zalo_id, g.staff.name, "view_request", row.code)
         uow.commit()
-    return render_template("admin/request.html", row=shown, history=history, lines=lines,
+    return render_template("admin/request.html", row=shown, history=history, conversation=conversation,
+                           lines=conversation.lines,
                            statuses=[(key, texts.STATUS_LABELS[key]) for key in casework.STATUSES],
                            staff_rows=staff_rows, assignee_id=row.assignee_id)
+
+
+@blueprint.get("/requests/<code>/older")
+def older_messages_page(code: str):
+    """The resident's messages before this request's conversation: a deliberate click, written to the log."""
+    with services().store.unit() as uow:
+        row = _load(uow, code)
+        resident = resident_name(uow, row.user_id)
+        lines = older_messages(uow, row, services().settings.sandbox)
+        uow.audit.record(g.staff.zalo_id, g.staff.name, "view_older_messages", row.code)
+        uow.commit()
+    return render_template("admin/older.html", code=row.code, resident=resident, lines=lines)
 
 
 def _history_line(change) -> dict:

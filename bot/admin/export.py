@@ -1,30 +1,36 @@
-"""The filtered list as a file: CSV (UTF-8 with BOM, so Excel reads the diacritics) or XLSX."""
+"""The filtered list as a file: CSV (UTF-8 with BOM, so Excel reads the diacritics) or XLSX.
+
+Only the list's export form (POST, with the session's CSRF token and the filters as hidden fields)
+exports: an address loaded by a page (<img src="/admin/export.csv">) must never make an export in a
+leader's name, nor a line in the audit log."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, g, request
 
 from bot.admin import texts as t
-from bot.admin.base import blueprint, local_time, now, services
-from bot.admin.filters import read_filters
+from bot.admin.base import blueprint, error_page, local_time, now, services
+from bot.admin.filters import Filters, read_filters
+from bot.admin.listing import bad_filters
 from bot.admin.rows import Presenter, RequestRow
-from bot.services.exports import spreadsheet_safe
+from bot.services.exports import write_csv, xlsx_bytes
 
 HEADER = (t.COL_CODE, t.COL_KIND, t.COL_STATUS, t.COL_CHANNEL, t.COL_CREATED, t.COL_RESIDENT,
           t.COL_ASSIGNEE, t.COL_ANSWERS)
+WIDTHS = (10, 24, 14, 18, 17, 22, 18, 80)
 EXPORT_LIMIT = 100_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-def _rows() -> list[RequestRow]:
-    """The same requests the list shows for the same filters (volunteers: only theirs)."""
-    filters = read_filters(request.args, g.staff)
+
+
+def _rows(filters: Filters, action: str) -> list[RequestRow]:
+    """The same requests the list shows for the same filters (volunteers: only theirs), written to the log."""
     with services().store.unit() as uow:
         presenter = Presenter(uow, services().runtime.catalog)
         rows = [presenter.row(r) for r in uow.casework.find(filters.query, limit=EXPORT_LIMIT)]
-        action = "export_xlsx" if request.path.endswith(".xlsx") else "export_csv"
-        shown = "&".join(f"{k}={v}" for k, v in request.args.items() if v)
-        uow.audit.record(g.staff.zalo_id, g.staff.name, action, t.AUDIT_EXPORT_TARGET.format(n=len(rows), filters=shown or "-"))
+        shown = "&".join(f"{key}={value}" for key, value in filters.params.items())
+        uow.audit.record(g.staff.zalo_id, g.staff.name, action,
+                         t.AUDIT_EXPORT_TARGET.format(n=len(rows), filters=shown or "-"))
         uow.commit()
         return rows
 
@@ -41,35 +47,28 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
     return response
 
 
-@blueprint.get("/export.csv")
-def export_csv() -> Response:
+@blueprint.post("/export.csv")
+def export_csv():
+    filters = read_filters(request.form, g.staff)
+    if filters.errors:
+        return bad_filters(filters)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(tuple(spreadsheet_safe(cell) for cell in _cells(row)) for row in _rows())
+    write_csv(out, HEADER, (_cells(row) for row in _rows(filters, "export_csv")))
     return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "csv")
 
 
-@blueprint.get("/export.xlsx")
-def export_xlsx() -> Response:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+@blueprint.post("/export.xlsx")
+def export_xlsx():
+    filters = read_filters(request.form, g.staff)
+    if filters.errors:
+        return bad_filters(filters)
+    body = xlsx_bytes(t.EXPORT_SHEET, HEADER, (_cells(row) for row in _rows(filters, "export_xlsx")), WIDTHS)
+    return _download(body, XLSX, "xlsx")
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = t.EXPORT_SHEET
-    sheet.append(HEADER)
-    for row in _rows():
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in _cells(row)])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.data_type = "s"  # text as typed, never a formula
-    for column, width in zip("ABCDEFGH", (10, 24, 14, 18, 17, 22, 18, 80)):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), XLSX, "xlsx")
+
+@blueprint.get("/export.csv")
+@blueprint.get("/export.xlsx")
+def export_by_address():
+    """405 and nothing written: a link, an <img> or a typed address cannot export."""
+    page, status = error_page(405, t.NOT_BY_LINK)
+    return page, status, {"Allow": "POST"}

@@ -1,8 +1,8 @@
-"""The list's filters: read from the query string (the list and the exports share them)."""
+"""The list's filters: read from the query string (the list) or the export form (the same fields)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot import texts
 from bot.admin import texts as t
@@ -28,32 +28,43 @@ class Filters:
 
 
 def read_filters(args, staff: CurrentStaff) -> Filters:
-    """Build the repository filter; a volunteer never sees requests assigned to someone else."""
+    """Build the repository filter; a volunteer never sees requests assigned to someone else. A date the
+    filter cannot use (not a date, or too far off to compute with) is in `errors`: the caller answers 400."""
     values = {key: (args.get(key) or "").strip()[:100] for key in FIELDS}
     errors: list[str] = []
-    since, until = _day(values["from"], errors), _day(values["to"], errors)
+    since = _start_of(values["from"], 0, t.FILTER_FROM, errors)
+    until = _start_of(values["to"], 1, t.FILTER_TO, errors)
     assignee = staff.zalo_id if values["assignee"] == "me" else values["assignee"] or None
     query = RequestFilter(kind=values["kind"] or None,
                           status=values["status"] if values["status"] in STATUSES else None,
-                          channel=values["channel"] or None, assignee=assignee,
-                          since=utc(datetime.combine(since, datetime.min.time())) if since else None,
-                          until=utc(datetime.combine(until + timedelta(days=1), datetime.min.time()))
-                          if until else None,
+                          channel=values["channel"] or None, assignee=assignee, since=since, until=until,
                           search=values["q"] or None,
                           visible_to=None if staff.is_leader else staff.zalo_id)
     return Filters(query, values, errors)
 
 
-def _day(value: str, errors: list[str]) -> date | None:
-    """A local date typed or picked in the form; a bad one is reported and ignored."""
+def _start_of(value: str, days_after: int, label: str, errors: list[str]) -> datetime | None:
+    """UTC start of the local day `days_after` the date typed or picked in the form; None when empty, or
+    when unusable (and then the reason goes to `errors`)."""
     if not value:
         return None
+    day = _day(value)
+    try:
+        if day is not None:
+            return utc(datetime.combine(day + timedelta(days=days_after), time.min))
+    except OverflowError:  # 0001-01-01, 9999-12-31: no UTC time for that local day in Python's range
+        pass
+    errors.append(t.FILTER_BAD_DATE.format(field=label, value=value))
+    return None
+
+
+def _day(value: str) -> date | None:
+    """A date as the form sends it (yyyy-mm-dd) or as people type it (dd/mm/yyyy, dd-mm-yyyy)."""
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    errors.append(t.FILTER_BAD_DATE.format(value=value))
     return None
 
 

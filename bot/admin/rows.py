@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 from dataclasses import dataclass
 
 from bot import texts
 from bot.admin import texts as t
 from bot.admin.base import local_time
+from bot.admin.images import image_source
 from bot.handlers.handoff import resident_name
 from bot.services.casework import kind_title
 from bot.store.models import ServiceRequest
@@ -17,7 +17,7 @@ from bot.store.models import ServiceRequest
 class Answer:
     label: str
     value: str
-    url: str | None = None  # a photo answer that is a web address: shown as an image
+    url: str | None = None  # a photo answer on Zalo's servers: shown as an image (any other address as text)
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,11 @@ class RequestRow:
         return "; ".join(f"{a.label}: {a.value}" for a in self.answers)
 
 
-def web_url(value: str) -> bool:
-    """Only http(s) addresses become links or images (never javascript: and the like)."""
-    parts = urllib.parse.urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
 class Presenter:
     """Turns requests into rows; remembers names so a long list asks the database once per person."""
 
-    def __init__(self, uow, catalog):
-        self.uow, self.catalog = uow, catalog
+    def __init__(self, uow, catalog, sandbox: bool = False):
+        self.uow, self.catalog, self.sandbox = uow, catalog, sandbox
         self.staff_names = {s.zalo_id: s.name for s in uow.staff.list()}
         self._residents: dict[str, str] = {}
         # A handoff keeps the answers of the procedure the resident was in: label them from any file.
@@ -63,7 +57,7 @@ class Presenter:
         return self.staff_names.get(staff_id, staff_id) if staff_id else t.NOBODY
 
     def answers(self, row: ServiceRequest) -> tuple[Answer, ...]:
-        """Each answer with the label the resident was asked with; photos keep their address."""
+        """Each answer with the label the resident was asked with; Zalo's photos become images."""
         procedure = self.catalog.procedures.get(row.kind)
         steps = {s.field: s for s in procedure.steps} if procedure else {}
         try:
@@ -74,9 +68,9 @@ class Presenter:
         for key, value in (data.items() if isinstance(data, dict) else ()):
             step = steps.get(key) or self._any_step.get(key)
             shown = t.EMPTY_ANSWER if value in (None, "") else str(value)
-            photo = step is not None and step.type == "photo" and web_url(shown)
+            photo = image_source(shown, self.sandbox) if step is not None and step.type == "photo" else None
             label = step.label if step else t.ANSWER_LABELS.get(key, key)
-            out.append(Answer(label, shown, shown if photo else None))
+            out.append(Answer(label, shown, photo))
         return tuple(out)
 
     def row(self, request: ServiceRequest) -> RequestRow:

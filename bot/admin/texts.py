@@ -22,6 +22,7 @@ LOGIN_WRONG = "Sai tài khoản hoặc mật khẩu."
 LOGIN_LOCKED = "Bạn đã nhập sai nhiều lần. Vui lòng chờ {seconds} giây rồi thử lại."
 LOGIN_REQUIRED = "Bạn cần đăng nhập để xem trang này."
 LOGGED_OUT = "Bạn đã đăng xuất."
+LOGIN_BAD_NEXT = "Địa chỉ trang cần mở sau khi đăng nhập không hợp lệ. Bạn đăng nhập từ trang này nhé."
 
 # --- Errors --------------------------------------------------------------------------------------
 ERROR_TITLE = "Có lỗi"
@@ -31,6 +32,8 @@ FORBIDDEN = "Yêu cầu này đã giao cho người khác, hoặc việc này ch
 NOT_FOUND_TITLE = "Không tìm thấy"
 NOT_FOUND = "Không có trang hoặc yêu cầu này. Bạn xem lại mã hồ sơ nhé."
 BAD_REQUEST = "Dữ liệu gửi lên không hợp lệ."
+NOT_BY_LINK = "Muốn tải danh sách, bạn bấm nút «Tải CSV» hoặc «Tải Excel» trên trang danh sách yêu cầu."
+NOT_AS_A_PAGE = "Trang này chỉ mở được khi bạn bấm vào nó trên bảng điều hành."
 BACK_TO_LIST = "Về danh sách yêu cầu"
 
 # --- Request list and filters ---------------------------------------------------------------------
@@ -51,7 +54,8 @@ FILTER_UNASSIGNED = "Chưa giao ai"
 FILTER_MINE = "Của tôi"
 FILTER_BUTTON = "Lọc"
 FILTER_CLEAR = "Xóa lọc"
-FILTER_BAD_DATE = "Ngày «{value}» không hợp lệ, đã bỏ qua. Bạn nhập theo dạng ngày/tháng/năm."
+FILTER_BAD_DATE = ("Ô «{field}»: ngày «{value}» không dùng được. Bạn chọn một ngày có thật, theo dạng "
+                   "ngày/tháng/năm (ví dụ 03/12/2026).")
 EXPORT_CSV = "Tải CSV"
 EXPORT_XLSX = "Tải Excel"
 
@@ -74,14 +78,25 @@ REQUEST_TITLE = "Hồ sơ {code}"
 ANSWERS_TITLE = "Thông tin cư dân đã khai"
 ANSWERS_NONE = "Yêu cầu này không có câu trả lời nào."
 PHOTO_OPEN = "Mở ảnh"
-TRANSCRIPT_TITLE = "Trò chuyện gần đây"
-TRANSCRIPT_NOTE = "{n} tin nhắn gần nhất giữa cư dân và tổ (cũ trước, mới sau)."
+TRANSCRIPT_TITLE = "Trò chuyện về yêu cầu này"
+TRANSCRIPT_FROM_START = "Từ tin nhắn đầu tiên của cư dân"
+TRANSCRIPT_SINCE = "Từ {at} (lúc cư dân gửi yêu cầu trước)"
+TRANSCRIPT_UNTIL = "đến {at}."
+TRANSCRIPT_ONGOING = "đến nay (cư dân vẫn đang được hỗ trợ)."
+TRANSCRIPT_NOTE = "{n} tin nhắn giữa cư dân và tổ (cũ trước, mới sau)."
+OLDER_LINK = "Xem tin nhắn cũ hơn"
+OLDER_NOTE = "(những lần trò chuyện trước; mỗi lần xem được ghi vào nhật ký truy cập)"
+OLDER_TITLE = "Tin nhắn cũ hơn · {code}"
+OLDER_INTRO = ("Tin nhắn của {resident} trước cuộc trò chuyện về yêu cầu này (tối đa 100 tin gần nhất). "
+               "Lần xem này đã được ghi vào nhật ký truy cập.")
 TRANSCRIPT_NONE = "Chưa có tin nhắn nào."
 FROM_RESIDENT = "Cư dân"
 FROM_BOT = "Tổ dân phố"
 NOT_SENT = "(chưa gửi được)"
 ATTACHMENT_IMAGE = "[ảnh]"
+ATTACHMENT_IMAGE_ADDRESS = "[ảnh không hiện vì không nằm trên máy chủ của Zalo] {url}"
 ATTACHMENT_LOCATION = "[vị trí] {lat}, {lng}"
+ATTACHMENT_LOCATION_AS_SENT = "[vị trí] {value}"
 ATTACHMENT_STICKER = "[nhãn dán]"
 ATTACHMENT_OTHER = "[tin nhắn không phải chữ]"
 STATUS_FORM = "Đổi trạng thái"
@@ -120,7 +135,7 @@ AUDIT_EMPTY = "Chưa có ai mở hồ sơ hay xuất danh sách."
 AUDIT_COL_AT, AUDIT_COL_WHO, AUDIT_COL_ACTION, AUDIT_COL_TARGET = "Thời gian", "Cán bộ", "Việc", "Nội dung"
 AUDIT_ACTIONS = {"view_request": "Xem hồ sơ", "export_csv": "Xuất CSV", "export_xlsx": "Xuất Excel",
                  "import_households": "Nhập danh sách hộ", "export_households": "Xuất danh sách hộ",
-                 "view_group": "Xem thành viên nhóm"}
+                 "view_group": "Xem thành viên nhóm", "view_older_messages": "Xem tin nhắn cũ"}
 AUDIT_EXPORT_TARGET = "{n} hồ sơ; bộ lọc: {filters}"
 
 # Member groups (leaders only)

@@ -1,4 +1,5 @@
-"""A resident's recent conversation with the OA: what they sent (events) and what the bot sent (outbox)."""
+"""A resident's conversation with the OA over a time window: what they sent (events) and what the bot sent
+(outbox), read leniently: whatever is stored is shown, never a crash on an odd row."""
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.admin import texts as t
-from bot.admin.rows import web_url
-from bot.events import MalformedEvent, parse_event
+from bot.admin.images import image_source
 from bot.store.models import Event, OutboxMessage  # read-only rows, for type hints
 
 LIMIT = 100
+SHOWN_CHARS = 200  # of a value stored in an odd shape (a location that is not two numbers)
 
 
 @dataclass(frozen=True)
@@ -22,43 +23,70 @@ class Line:
     failed: bool = False
 
 
-def transcript(uow, user_id: str, limit: int = LIMIT) -> list[Line]:
-    """The last `limit` messages both ways, oldest first."""
-    lines = [_resident_line(e) for e in uow.events.sent_by_user(user_id, limit)]
-    lines += [_bot_line(m) for m in uow.outbox.sent_to(user_id, limit)]
+def transcript(uow, user_id: str, since: datetime | None = None, until: datetime | None = None,
+               limit: int = LIMIT, sandbox: bool = False) -> list[Line]:
+    """The last `limit` messages both ways from `since` to before `until` (UTC; None: no bound), oldest first."""
+    lines = [_resident_line(e, sandbox) for e in uow.events.sent_by_user_between(user_id, limit, since, until)]
+    lines += [_bot_line(m, sandbox) for m in uow.outbox.sent_to_between(user_id, limit, since, until)]
     return sorted(lines, key=lambda line: line.at)[-limit:]
 
 
-def _resident_line(event: Event) -> Line:
-    """Text as typed; attachments as short tags (an image keeps its address)."""
+def _resident_line(event: Event, sandbox: bool) -> Line:
+    """Text as typed; attachments as short tags (an image from Zalo is shown, any other address as text)."""
+    message = _object(_decoded(event.raw).get("message"))
+    listed = message.get("attachments")
+    attachments = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
+    text = message.get("text") if isinstance(message.get("text"), str) else None
+    image, shown = None, []
+    for attachment in attachments:
+        kind, payload = str(attachment.get("type", "")), _object(attachment.get("payload"))
+        source = image_source(payload.get("url"), sandbox) if kind == "image" else None
+        image = image or source
+        shown.append(_tag(kind, payload, source))
+    return Line(event.received_at, True, "\n".join(filter(None, [text, *shown])) or t.ATTACHMENT_OTHER, image)
+
+
+def _decoded(raw: str | None) -> dict:
     try:
-        parsed = parse_event(json.loads(event.raw))
-    except (ValueError, MalformedEvent):
-        return Line(event.received_at, True, t.ATTACHMENT_OTHER)
-    image = next((a.payload.get("url") for a in parsed.attachments if a.type == "image"), None)
-    tags = [_tag(a.type, a.payload) for a in parsed.attachments]
-    text = "\n".join(filter(None, [parsed.text, *tags])) or t.ATTACHMENT_OTHER
-    return Line(event.received_at, True, text, image if isinstance(image, str) and web_url(image) else None)
+        body = json.loads(raw or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    return _object(body)
 
 
-def _tag(kind: str, payload: dict) -> str:
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _tag(kind: str, payload: dict, image: str | None) -> str:
+    """A short tag for an attachment; an image address that is not shown is written out as text."""
     if kind == "image":
-        return t.ATTACHMENT_IMAGE
+        url = payload.get("url")
+        return t.ATTACHMENT_IMAGE if image or not url else t.ATTACHMENT_IMAGE_ADDRESS.format(url=_as_text(url))
     if kind == "location":
-        where = payload.get("coordinates") or {}
-        return t.ATTACHMENT_LOCATION.format(lat=where.get("latitude", "?"), lng=where.get("longitude", "?"))
+        where = payload.get("coordinates")
+        if isinstance(where, dict):
+            return t.ATTACHMENT_LOCATION.format(lat=_as_text(where.get("latitude", "?")),
+                                                lng=_as_text(where.get("longitude", "?")))
+        return t.ATTACHMENT_LOCATION_AS_SENT.format(value=_as_text(where if where is not None else "?"))
     return t.ATTACHMENT_STICKER if kind == "sticker" else t.ATTACHMENT_OTHER
 
 
-def _bot_line(message: OutboxMessage) -> Line:
+def _as_text(value: object) -> str:
+    """Any stored value as a short line of text (a string as is, anything else as JSON)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:SHOWN_CHARS]
+
+
+def _bot_line(message: OutboxMessage, sandbox: bool) -> Line:
     """The text the resident read: a question with its numbered options, an image with its caption."""
-    try:
-        payload = json.loads(message.payload)
-    except ValueError:
-        payload = {}
+    payload = _decoded(message.payload)
     parts = [payload.get("text") or payload.get("title") or payload.get("caption"), payload.get("subtitle")]
-    parts += [f"{i}. {option}" for i, option in enumerate(payload.get("options") or [], start=1)]
-    image = payload.get("url") or payload.get("image_url")
+    options = payload.get("options") if isinstance(payload.get("options"), list) else []
+    parts += [f"{i}. {option}" for i, option in enumerate(options, start=1)]
+    address = payload.get("url") or payload.get("image_url")
+    image = image_source(address, sandbox)
+    if address and not image:
+        parts.append(t.ATTACHMENT_IMAGE_ADDRESS.format(url=_as_text(address)))
     text = "\n".join(str(p) for p in parts if p) or (t.ATTACHMENT_IMAGE if image else "")
-    return Line(message.created_at, False, text, image if isinstance(image, str) and web_url(image) else None,
-                failed=message.status == "failed")
+    return Line(message.created_at, False, text, image, failed=message.status == "failed")

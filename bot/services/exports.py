@@ -1,21 +1,62 @@
-"""Requests as CSV for the leader: one row per request, answers labelled as residents saw them."""
+"""Files staff open in a spreadsheet: every CSV and XLSX the project writes goes through here, so no cell
+a resident typed («=HYPERLINK(…)», «@SUM(…)», «+1+1», «-2+3+cmd|…») ever runs as a formula."""
 from __future__ import annotations
 
 import csv
+import io
 import json
-from typing import TextIO
+from typing import Iterable, TextIO
 
 from bot.clock import local
 from bot.flows.catalog import Catalog
 from bot.store import UnitOfWork
 
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP «CSV injection»).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "procedure_id", "status", "channel", "created_at", "resident", "answers")
 
 
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula (=, +, -, @…) is kept as text."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+def spreadsheet_safe(value: object) -> str:
+    """The cell as text; one a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_csv(out: TextIO, header: Iterable[object], rows: Iterable[Iterable[object]]) -> int:
+    """Write a header and rows as CSV, every cell made safe; return how many rows were written."""
+    writer = csv.writer(out)
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
+    count = 0
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        count += 1
+    return count
+
+
+def xlsx_bytes(title: str, header: Iterable[object], rows: Iterable[Iterable[object]],
+               widths: Iterable[int] = ()) -> bytes:
+    """One sheet, bold header, every cell stored as text (openpyxl would store «=…» as a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for number, row in enumerate([header, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(number, column)
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+            cell.data_type = "s"  # text as typed, never a formula
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _answers_text(catalog: Catalog, kind: str, answers: dict) -> str:
@@ -27,13 +68,12 @@ def _answers_text(catalog: Catalog, kind: str, answers: dict) -> str:
 
 def write_requests_csv(out: TextIO, uow: UnitOfWork, catalog: Catalog) -> int:
     """Write every request of the OA as CSV; return how many rows were written."""
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    rows = uow.requests.all()
-    for row in rows:
-        member = uow.members.get(row.user_id)
-        resident = f"{member.display_name} ({row.user_id})" if member and member.display_name else row.user_id
-        created = local(row.created_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow((row.code, row.kind, row.status, row.channel or "", created, resident,
-                         _answers_text(catalog, row.kind, json.loads(row.answers or "{}"))))
-    return len(rows)
+    return write_csv(out, COLUMNS, (_request_cells(uow, catalog, row) for row in uow.requests.all()))
+
+
+def _request_cells(uow: UnitOfWork, catalog: Catalog, row) -> tuple[str, ...]:
+    member = uow.members.get(row.user_id)
+    resident = f"{member.display_name} ({row.user_id})" if member and member.display_name else row.user_id
+    created = local(row.created_at).strftime("%Y-%m-%d %H:%M")
+    return (row.code, row.kind, row.status, row.channel or "", created, resident,
+            _answers_text(catalog, row.kind, json.loads(row.answers or "{}")))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.flows.answers import phone_number
 from bot.flows.text import normalize
-from bot.services.exports import spreadsheet_safe
+from bot.services.exports import write_csv
 from bot.store import UnitOfWork
 
 # Column → the headers leaders write for it (matched without diacritics or case).
@@ -107,9 +107,6 @@ def import_csv(uow: UnitOfWork, data: bytes) -> ImportReport:
 def export_csv(uow: UnitOfWork) -> bytes:
     """Every household, in the import's columns (UTF-8 with BOM, so Excel reads the diacritics)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEADER)
-    for h in uow.households.all():
-        writer.writerow(tuple(spreadsheet_safe(str(v)) for v in (h.head_name, h.address, h.area, h.floors or "", h.people or "",
-                                                         h.phone or "")))
+    write_csv(out, EXPORT_HEADER, ((h.head_name, h.address, h.area, h.floors or "", h.people or "", h.phone or "")
+                                   for h in uow.households.all()))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

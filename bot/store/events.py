@@ -190,3 +190,14 @@ class EventRepository:
         if status:
             return count_of_oa(self.session, Event.oa_id, self.oa_id, Event.status == status)
         return self.session.scalar(select(func.count()).select_from(Event).where(Event.oa_id == self.oa_id)) or 0
+
+    def sent_by_user_between(self, user_id: str, limit: int, since=None, until=None) -> list[Event]:
+        """The user's last `limit` messages to the OA received from `since` to before `until` (naive UTC;
+        None: no bound), newest first: the conversation of one request."""
+        query = select(Event).where(Event.oa_id == self.oa_id, Event.user_id == user_id,
+                                    Event.event_name.startswith("user_send_", autoescape=True))
+        if since is not None:
+            query = query.where(Event.received_at >= since)
+        if until is not None:
+            query = query.where(Event.received_at < until)
+        return list(self.session.scalars(query.order_by(Event.id.desc()).limit(limit)))

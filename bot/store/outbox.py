@@ -216,3 +216,13 @@ class OutboxRepository:
                                     .where(OutboxMessage.oa_id == self.oa_id)
                                     .group_by(OutboxMessage.status))
         return {status: n for status, n in rows}
+
+    def sent_to_between(self, user_id: str, limit: int, since=None, until=None) -> list[OutboxMessage]:
+        """The last `limit` messages written for one user from `since` to before `until` (naive UTC; None:
+        no bound), whatever their outcome, newest first: the conversation of one request."""
+        query = select(OutboxMessage).where(OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id)
+        if since is not None:
+            query = query.where(OutboxMessage.created_at >= since)
+        if until is not None:
+            query = query.where(OutboxMessage.created_at < until)
+        return list(self.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
