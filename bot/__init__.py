@@ -25,6 +25,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
                       SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
+    if settings.trusted_proxies > 0:  # request.remote_addr becomes the client's, as the last proxy saw it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     deployment = build_deployment(settings)
     app.extensions["bot_deployment"] = deployment
     app.extensions["bot"] = deployment.main  # the main OA (the only one unless EXTRA_OAS is set)

@@ -137,6 +137,10 @@ STAFF_HELP = ("Lệnh cho cán bộ, tình nguyện viên: «trực», «nghỉ�
 LEADER_HELP = ("Lệnh cho tổ trưởng: «thông báo: …», «thông báo đã hẹn», «yêu cầu mới», «thống kê», "
                "«duyệt <mã>», «từ chối <mã>», «nhóm», «nhóm khu A», «thêm vào nhóm khu A: số điện thoại», "
                "«bỏ khỏi nhóm khu A: số điện thoại», «xóa nhóm khu A».")
+# To each leader when a dashboard account crosses the failed-login threshold (at most once an hour); never
+# the typed password or the address it came from.
+LEADER_LOGIN_FAILURES = ("Bảng điều hành: tài khoản {name} vừa bị đăng nhập sai {n} lần liên tiếp. Nếu không "
+                         "phải chính người đó gõ nhầm, hãy đổi mật khẩu cho tài khoản này.")
 
 # --- Emergencies (bot/handlers/emergency.py, config/emergencies.yaml) ------------------------------------
 EMERGENCY_LOCAL = "{name}: {phone}"

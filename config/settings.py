@@ -97,6 +97,7 @@ class Settings:
     flood_messages: int = 10  # more messages than this from one resident within flood_seconds…
     flood_seconds: int = 10  # …are kept and logged but not answered one by one
     dashboard_url: str = ""  # the dashboard's address in staff notices; "" = http://HOST:PORT/admin
+    trusted_proxies: int = 0  # reverse proxies in front of the app: their X-Forwarded-For names the client
     retry_backoff_base: float = 1.0  # a failed send waits 2, 4, 8… times this many seconds (tests: less)
 
     def with_overrides(self, **changes) -> "Settings":
@@ -242,6 +243,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         flood_messages=_positive(get("FLOOD_MESSAGES", "10"), "FLOOD_MESSAGES"),
         flood_seconds=_positive(get("FLOOD_SECONDS", "10"), "FLOOD_SECONDS"),
         dashboard_url=get("DASHBOARD_URL").rstrip("/"),
+        trusted_proxies=int(get("TRUSTED_PROXIES", "0")),
     )
     if sandbox:
         if has_credentials:

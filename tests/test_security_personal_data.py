@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from bot import texts
 from bot.runtime.jobs import fill_member_names
 from tests.test_admin import add_staff, login

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from bot.web import signature
 from bot.events import MalformedEvent, parse_event
+from bot.web import signature
 
 RAW = '{"app_id":"360846524940903967","event_name":"user_send_text","timestamp":"1543908534740"}'.encode()
 

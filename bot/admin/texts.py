@@ -168,3 +168,6 @@ URGENT = "KHẨN CẤP"
 # Answers no procedure step names: an emergency's and a call back's
 ANSWER_LABELS = {"loai": "Loại khẩn cấp", "tin_nhan": "Cư dân nhắn", "vi_tri": "Vị trí", "goi_lai": "Xin gọi lại",
                  "tin_nhan_thoai": "Tin nhắn thoại", "procedure": "Đang làm thủ tục"}
+# --- Dashboard sessions (bot/admin/sessions.py) ----------------------------------------------------
+SESSION_ENDED = ("Phiên đăng nhập đã kết thúc (đã đăng xuất, mật khẩu vừa đổi, hoặc lâu không dùng). "
+                 "Bạn đăng nhập lại nhé.")

@@ -16,18 +16,26 @@ def register(app: Flask) -> None:
     @click.option("--zalo-id", required=True, help="The person's Zalo user id in this OA.")
     @click.option("--name", required=True)
     @click.option("--role", required=True, type=click.Choice(["leader", "volunteer"]))
-    @click.option("--password", default=None, help="Dashboard password (at least 8 characters); stored hashed.")
+    # `--password` alone asks for it without echoing it: a password typed on the command line stays in
+    # the shell's history and shows in the process list.
+    @click.option("--password", default=None, prompt="Dashboard password", prompt_required=False, hide_input=True,
+                  confirmation_prompt=True,
+                  help="Dashboard password (at least 8 characters); stored hashed. Give --password alone to be "
+                       "asked for it. Ends every dashboard session of that person.")
     def staff_add(zalo_id, name, role, password):
         """Add a leader or volunteer (or change their name, role and password)."""
         if password is not None and len(password) < 8:
             raise click.ClickException("The password needs at least 8 characters.")
+        ended = 0
         with store_of(app).unit() as uow:
             uow.staff.add(zalo_id.strip(), name.strip(), role)
             groups.add(uow, groups.STAFF_GROUP, [zalo_id.strip()], services_of(app).settings.zalo_tags)
             if password is not None:
-                uow.staff.set_password(zalo_id.strip(), password)
+                ended = uow.staff.set_password(zalo_id.strip(), password)
             uow.commit()
         click.echo(f"Saved {role} {name} ({zalo_id}).")
+        if ended:
+            click.echo(f"Logged out of the dashboard: {ended} session(s) opened with the old password.")
 
     @staff.command("list")
     def staff_list():
@@ -42,7 +50,7 @@ def register(app: Flask) -> None:
     @staff.command("remove")
     @click.option("--zalo-id", required=True)
     def staff_remove(zalo_id):
-        """Remove a staff member (they become an ordinary resident)."""
+        """Remove a staff member (they become an ordinary resident, logged out of the dashboard)."""
         with store_of(app).unit() as uow:
             removed = uow.staff.remove(zalo_id.strip())
             if removed:

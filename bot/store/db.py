@@ -23,12 +23,14 @@ from bot.store.events import EventRepository, event_values, insert_event_stateme
 from bot.store.groups import GroupRepository
 from bot.store.handoffs import HandoffRepository
 from bot.store.households import HouseholdRepository
+from bot.store.login_throttle import LoginThrottleRepository
 from bot.store.members import MemberRepository
 from bot.store.name_index import NameIndexRepository
-from bot.store.notices import LoginThrottleRepository, NoticeRepository
+from bot.store.notices import NoticeRepository
 from bot.store.outbox import OutboxRepository
 from bot.store.requests import RequestRepository
 from bot.store.staff import StaffRepository
+from bot.store.staff_sessions import StaffSessionRepository
 from bot.store.tokens import TokenRepository
 from bot.store.workers import WorkerRepository
 from config.settings import SANDBOX_DATA_KEY
@@ -99,6 +101,7 @@ class UnitOfWork:
         self.casework = CaseworkRepository(session, oa_id)
         self.notices = NoticeRepository(session, oa_id)
         self.logins = LoginThrottleRepository(session, oa_id)
+        self.sessions = StaffSessionRepository(session, oa_id)  # dashboard logins (not the SQLAlchemy session)
         self.announcements = AnnouncementRepository(session, oa_id)
         self.groups = GroupRepository(session, oa_id)
         self.erasure = ErasureRepository(session, oa_id)

@@ -1,12 +1,10 @@
-"""Messages waiting for residents outside Zalo's 7-day window, and dashboard login throttling."""
+"""Messages waiting for residents outside Zalo's 7-day window."""
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import LoginThrottle, PendingNotice, utcnow
+from bot.store.models import PendingNotice, utcnow
 
 # Asked for every message a resident sends: built once.
 _WAITING = (PendingNotice.oa_id == bindparam("oa_id"), PendingNotice.user_id == bindparam("user_id"),
@@ -35,31 +33,3 @@ class NoticeRepository:
             row.delivered_at = utcnow()
         return [row.text for row in rows]
 
-
-class LoginThrottleRepository:
-    def __init__(self, session: Session, oa_id: str):
-        self.session = session
-        self.oa_id = oa_id
-
-    def _row(self, account: str) -> LoginThrottle:
-        row = self.session.get(LoginThrottle, (self.oa_id, account))
-        if row is None:
-            row = LoginThrottle(oa_id=self.oa_id, account=account, failures=0)
-            self.session.add(row)
-        return row
-
-    def locked_until(self, account: str) -> datetime | None:
-        row = self.session.get(LoginThrottle, (self.oa_id, account))
-        return row.locked_until if row and row.locked_until and row.locked_until > utcnow() else None
-
-    def failed(self, account: str) -> datetime | None:
-        """Count a failure; from the third on, lock for 2^n seconds (at most 15 minutes)."""
-        row = self._row(account)
-        row.failures = (row.failures or 0) + 1
-        if row.failures >= 3:
-            row.locked_until = utcnow() + min(timedelta(seconds=2 ** row.failures), timedelta(minutes=15))
-        return row.locked_until
-
-    def succeeded(self, account: str) -> None:
-        row = self._row(account)
-        row.failures, row.locked_until = 0, None

@@ -5,6 +5,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import Shift, Staff, utcnow
+from bot.store.staff_sessions import StaffSessionRepository
 
 ROLES = ("leader", "volunteer")
 
@@ -39,8 +40,10 @@ class StaffRepository:
         return staff
 
     def remove(self, zalo_id: str) -> bool:
+        """Remove a staff member and end their dashboard sessions (added back later, they log in again)."""
         result = self.session.execute(
             delete(Staff).where(Staff.oa_id == self.oa_id, Staff.zalo_id == zalo_id))
+        StaffSessionRepository(self.session, self.oa_id).revoke_all(zalo_id, utcnow())
         return result.rowcount == 1
 
     def list(self) -> list[Staff]:
@@ -71,12 +74,15 @@ class StaffRepository:
             Shift.oa_id == self.oa_id, Shift.staff_zalo_id == zalo_id, Shift.part == part, Shift.weekday == weekday))
         return result.rowcount == 1
 
-    def set_password(self, zalo_id: str, password: str) -> None:
-        """Store a salted hash of the dashboard password (never the password)."""
+    def set_password(self, zalo_id: str, password: str) -> int:
+        """Store a salted hash of the dashboard password (never the password) and end every dashboard
+        session of that staff member (whoever knew the old one is logged out); return how many ended."""
         from werkzeug.security import generate_password_hash
         staff = self.get(zalo_id)
-        if staff is not None:
-            staff.password_hash = generate_password_hash(password)
+        if staff is None:
+            return 0
+        staff.password_hash = generate_password_hash(password)
+        return StaffSessionRepository(self.session, self.oa_id).revoke_all(zalo_id, utcnow())
 
     def check_password(self, zalo_id: str, password: str):
         """The staff member if the password matches, else None."""
