@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from bot.admin import texts as t
 from tests.conftest import APP_ID, OA_ID, chromium
-from tests.test_admin import PASSWORD, add_request, add_staff
+from tests.test_admin import PASSWORD, add_request, admin  # noqa: F401 - admin is the fixture
 from tests.test_admin_browser import log_in, waiter
 
 pytestmark = pytest.mark.security
@@ -29,11 +29,9 @@ SUBRESOURCES = ("image", "script", "style", "font", "audio", "video", "object", 
 
 
 @pytest.fixture
-def team(bot):
-    add_staff(bot, "leader-1", "Nguyễn Văn Hòa", "leader")
-    add_staff(bot, "vol-1", "Trần Thị Lan", "volunteer")
-    add_staff(bot, "vol-2", "Lê Văn Minh", "volunteer")
-    return bot
+def team(admin):  # noqa: F811 - the fixture imported from test_admin
+    """The bot with test_admin's leader and two volunteers."""
+    return admin
 
 
 def logged_in(bot, account: str) -> requests.Session:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -64,14 +63,6 @@ def queued_for(bot, zalo_id: str) -> int:
     with bot.services.store.unit() as uow:
         return uow.session.scalar(select(func.count()).select_from(OutboxMessage)
                                   .where(OutboxMessage.user_id == zalo_id))
-
-
-def wait_for(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "not in time"
-        time.sleep(0.05)
-    return found
 
 
 # --- sessions ------------------------------------------------------------------------------------------
@@ -198,11 +189,12 @@ def test_leaders_are_told_once_an_hour_of_repeated_wrong_logins_without_the_pass
     for i in range(5):
         assert try_login(team, requests.Session(), "Trần Thị Lan", f"bí-mật-{i}").status_code == 401
 
-    def notices():
-        return [m["text"] for m in team.standin.state.messages_for("leader-1")
-                if "Trần Thị Lan" in (m["text"] or "")]
+    def notices(n: int) -> list[str]:
+        """The leader's first n messages about Lan's account, once they arrived at the stand-in."""
+        arrived = team.standin.state.wait_for_messages("leader-1", n)
+        return [m["text"] for m in arrived if "Trần Thị Lan" in (m["text"] or "")]
 
-    first = wait_for(notices)[0]
+    first = notices(1)[0]
     assert "5 lần" in first and "bí-mật" not in first and "127.0.0.1" not in first
     assert queued_for(team, "vol-1") == 0
     team.clock.advance(2 / 60)
@@ -211,7 +203,7 @@ def test_leaders_are_told_once_an_hour_of_repeated_wrong_logins_without_the_pass
     team.clock.advance(61)
     assert try_login(team, requests.Session(), "vol-1", "sai-nữa").status_code == 401  # 7th, an hour later
     assert queued_for(team, "leader-1") == 2
-    assert "7 lần" in wait_for(lambda: notices()[1:])[0]
+    assert "7 lần" in notices(2)[1]
 
 
 def test_a_success_resets_the_account_and_unknown_accounts_tell_nobody(team):

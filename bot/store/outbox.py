@@ -205,12 +205,6 @@ class OutboxRepository:
         return count_of_oa(self.session, OutboxMessage.oa_id, self.oa_id, or_(
             OutboxMessage.status == "sending", (OutboxMessage.status == "queued") & (OutboxMessage.attempts == 0)))
 
-    def sent_to(self, user_id: str, limit: int) -> list[OutboxMessage]:
-        """The last `limit` messages written for one user, whatever their outcome, newest first."""
-        return list(self.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.oa_id == self.oa_id, OutboxMessage.user_id == user_id)
-            .order_by(OutboxMessage.id.desc()).limit(limit)))
-
     def counts(self) -> dict[str, int]:
         rows = self.session.execute(select(OutboxMessage.status, func.count())
                                     .where(OutboxMessage.oa_id == self.oa_id)
