@@ -45,7 +45,7 @@ def test_retention_erases_old_personal_data_and_keeps_the_counts(bot):
         uow.commit()
     bot.say("old-user", "xin chào")
     with bot.services.store.unit() as uow:
-        for event in uow.events.sent_by_user("old-user", 10):
+        for event in uow.events.sent_by_user_between("old-user", 10):
             event.received_at = now - timedelta(days=800)
         uow.commit()
 
@@ -56,5 +56,5 @@ def test_retention_erases_old_personal_data_and_keeps_the_counts(bot):
         assert json.loads(rows[old.code].answers) == {} and rows[old.code].user_id.startswith("da-xoa-")
         assert json.loads(rows[recent.code].answers) == {"phone": "0944555666"}
         assert rows[recent.code].user_id == "new-user"
-        assert uow.events.sent_by_user("old-user", 10) == []
+        assert uow.events.sent_by_user_between("old-user", 10) == []
         assert len(rows) == 2  # both still counted

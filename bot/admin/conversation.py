@@ -28,7 +28,7 @@ class Conversation:
 
 def request_window(uow, row: ServiceRequest) -> Window:
     """The time span of the request's own conversation."""
-    others = [(r.created_at, r.id) for r in uow.erasure.requests_of(row.user_id) if r.id != row.id]
+    others = [(r.created_at, r.id) for r in uow.requests.of_user(row.user_id) if r.id != row.id]
     here = (row.created_at, row.id)
     since = max((at for at, rid in others if (at, rid) < here), default=None)
     handoff = uow.handoffs.by_code(row.code)

@@ -11,9 +11,9 @@ from bot.admin.auth import can_see, leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.conversation import older_messages, request_conversation
 from bot.admin.rows import Presenter
-from bot.handlers.handoff import resident_name
 from bot.runtime.outbox import queue_reply
 from bot.services import casework
+from bot.services.groups import resident_name
 
 
 def _load(uow, code: str):

@@ -8,8 +8,8 @@ from bot import texts
 from bot.admin import texts as t
 from bot.admin.base import local_time
 from bot.admin.images import image_source
-from bot.handlers.handoff import resident_name
 from bot.services.casework import kind_title
+from bot.services.groups import resident_name
 from bot.store.models import ServiceRequest
 
 

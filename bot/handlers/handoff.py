@@ -16,10 +16,6 @@ from bot.store.models import Handoff
 HUMAN_CODE = "HT"
 
 
-def resident_name(uow, user_id: str) -> str:
-    return groups.display_name(uow.members.get(user_id), user_id)
-
-
 def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented, callback: bool = False,
                  voice_url: str = "") -> list[Reply]:
     """A resident asked for a person (or to be called back): log the request, tell them when, tell who
@@ -56,7 +52,7 @@ def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
         voice = answers.get("tin_nhan_thoai")
         doing = texts.HANDOFF_CALLBACK + (f"\n{texts.ATTACHMENT_VOICE.format(url=voice)}" if voice else "")
     last_lines = staff_copy.excerpt("\n".join(f"- {t}" for t in last), staff_copy.request_link(runtime, handoff.code))
-    notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
+    notice = texts.HANDOFF_NOTICE.format(code=handoff.code, name=groups.resident_name(uow, handoff.user_id),
                                          doing=doing, last=last_lines)
     handoff.notified_at = now
     return [To(staff_id, Text(notice), about=handoff.user_id) for staff_id in ids]
@@ -73,7 +69,7 @@ def claim(ctx: Context, code: str) -> list[Reply]:
         return [Text(texts.HANDOFF_TAKEN.format(code=handoff.code, name=holder.name if holder else "người khác"))]
     me = ctx.uow.staff.get(ctx.user_id)
     handoffs.claim(ctx.uow, handoff, ctx.user_id, me.name if me else ctx.user_id, ctx.runtime.clock())
-    name = resident_name(ctx.uow, handoff.user_id)
+    name = groups.resident_name(ctx.uow, handoff.user_id)
     return [Text(texts.HANDOFF_CLAIMED_STAFF.format(code=handoff.code, name=name)),
             To(handoff.user_id, Text(texts.HANDOFF_CLAIMED_RESIDENT.format(name=me.name if me else "Cán bộ")))]
 
@@ -134,7 +130,7 @@ def resident_message(ctx: Context) -> list[Reply] | None:
         return [Text(texts.HANDOFF_CANCELLED.format(code=handoff.code)), render.main_menu(ctx.catalog)]
     if handoff.status == "claimed" and handoff.volunteer_id:
         said = staff_copy.excerpt(_as_text(ctx), staff_copy.request_link(ctx.runtime, handoff.code))
-        text = texts.HANDOFF_RELAY_TO_STAFF.format(code=handoff.code, name=resident_name(ctx.uow, ctx.user_id),
+        text = texts.HANDOFF_RELAY_TO_STAFF.format(code=handoff.code, name=groups.resident_name(ctx.uow, ctx.user_id),
                                                    text=said)
         return [To(handoff.volunteer_id, Text(text))]
     return []
@@ -184,7 +180,7 @@ def tick(uow, runtime, now) -> list[To]:
         elif handoff.reminded_at is None and now - handoff.notified_at >= runtime.claim_timeout:
             handoff.reminded_at = now
             minutes = int((now - handoff.notified_at).total_seconds() // 60)
-            text = texts.HANDOFF_REMINDER.format(code=handoff.code, name=resident_name(uow, handoff.user_id),
+            text = texts.HANDOFF_REMINDER.format(code=handoff.code, name=groups.resident_name(uow, handoff.user_id),
                                                  minutes=minutes)
             out += [To(leader, Text(text), about=handoff.user_id) for leader in leaders]
     return out

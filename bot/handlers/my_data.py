@@ -46,7 +46,7 @@ def holdings_text(ctx: Context) -> str:
         lines.append(texts.MY_DATA_IDENTITY.format(name=member.full_name or "-", phone=member.phone or "-"))
     if names := [name for name, _key in ctx.uow.groups.of_user(ctx.user_id)]:
         lines.append(texts.MY_DATA_GROUPS.format(groups=", ".join(names)))
-    requests = ctx.uow.erasure.requests_of(ctx.user_id)
+    requests = ctx.uow.requests.of_user(ctx.user_id)
     if not requests:
         lines.append(texts.MY_DATA_NO_REQUESTS)
     for request in requests:

@@ -13,7 +13,7 @@ def personal_values(uow: UnitOfWork, catalog, user_id: str) -> list[str]:
     """The member's names, phone and the personal answers of their requests, as they were typed."""
     member = uow.members.get(user_id)
     values = [member.display_name, member.full_name, member.phone] if member is not None else []
-    for request in uow.erasure.requests_of(user_id):
+    for request in uow.requests.of_user(user_id):
         procedure = catalog.procedures.get(request.kind)
         answers = uow.requests.answers_of(request.id)
         personal = {s.field for s in procedure.steps if s.type in PERSONAL_TYPES} if procedure else set(answers)

@@ -38,6 +38,11 @@ def key(name: str) -> str:
     return normalize(name)[:64]
 
 
+def resident_name(uow, user_id: str) -> str:
+    """How staff see a resident named: `display_name` of their member row."""
+    return display_name(uow.members.get(user_id), user_id)
+
+
 def display_name(member, user_id: str) -> str:
     """The registered name, else the Zalo name, else a short anonymous label."""
     if member is not None and (member.full_name or member.display_name):

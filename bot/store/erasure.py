@@ -40,10 +40,6 @@ class ErasureRepository:
         self.session = session
         self.oa_id = oa_id
 
-    def requests_of(self, user_id: str) -> list[ServiceRequest]:
-        return list(self.session.scalars(select(ServiceRequest).where(
-            ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id).order_by(ServiceRequest.id)))
-
     def erase(self, user_id: str, values: list[str] = ()) -> str:
         """Erase the member's personal data everywhere, the copies sent to staff about them included, and
         blank `values` (their names, phone, CCCD, what they typed) where others' texts quote them: staff's

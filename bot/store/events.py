@@ -179,13 +179,6 @@ class EventRepository:
         texts = [json.loads(raw).get("message", {}).get("text", "") for raw in rows]
         return [t for t in reversed(texts) if t]
 
-    def sent_by_user(self, user_id: str, limit: int) -> list[Event]:
-        """The user's last `limit` messages to the OA (text, image, location, ...), newest first."""
-        return list(self.session.scalars(select(Event).where(
-            Event.oa_id == self.oa_id, Event.user_id == user_id,
-            Event.event_name.startswith("user_send_", autoescape=True))
-            .order_by(Event.id.desc()).limit(limit)))
-
     def count(self, status: str | None = None) -> int:
         if status:
             return count_of_oa(self.session, Event.oa_id, self.oa_id, Event.status == status)

@@ -39,6 +39,11 @@ class RequestRepository:
         return list(self.session.scalars(select(ServiceRequest).where(ServiceRequest.oa_id == self.oa_id)
                                          .order_by(ServiceRequest.created_at, ServiceRequest.id)))
 
+    def of_user(self, user_id: str) -> list[ServiceRequest]:
+        """One resident's requests, oldest first."""
+        return list(self.session.scalars(select(ServiceRequest).where(
+            ServiceRequest.oa_id == self.oa_id, ServiceRequest.user_id == user_id).order_by(ServiceRequest.id)))
+
     def set_status(self, request_id: int | None, status: str) -> None:
         if request_id is not None:
             self.session.execute(update(ServiceRequest).where(ServiceRequest.id == request_id)
