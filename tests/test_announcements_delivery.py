@@ -51,7 +51,8 @@ def test_a_scheduled_announcement_goes_out_at_its_time_even_across_a_scheduler_r
         services.announcer.stop()
         scheduler.shutdown(wait=True)
         assert NOTICE in message["text"]
-        assert send_at <= arrived < send_at + timedelta(seconds=2)
+        # at its time, not at the scheduler's restart: a loaded two-core machine runs a due job up to a few s late
+        assert send_at <= arrived < send_at + timedelta(seconds=4)
     finally:
         stop()
 

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.security
 
 
 def test_erasure_reaches_the_copies_sent_to_staff_and_the_texts_quoting_the_person(bot):
+    bot.clock.set_local(2026, 12, 3, 9)  # office hours: the leader is told at once
     bot.add_staff("L1", "Tổ trưởng Hòa", "leader")
     user = "resident-copies"
     code = walk(bot, user, "tam_tru")

@@ -104,6 +104,7 @@ def test_a_malformed_location_is_refused_at_the_webhook(bot, coordinates):
 
 
 def test_a_huge_message_reaches_staff_as_one_short_excerpt_with_a_link(bot):
+    bot.clock.set_local(2026, 12, 3, 9)  # office hours: the leader is told at once
     bot.add_staff("L1", "Tổ trưởng Lan", "leader")
     huge = "Nhà tôi " + "a" * 450_000
     bot.say("U-long", huge)
