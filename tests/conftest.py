@@ -34,6 +34,31 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _cheap_setup_for_tests():
+    """Two costs every test would pay again for nothing: a password hash made to be slow (0.13 s of CPU;
+    the stored method is named in the hash, so checking works the same), and parsing config/ for each
+    app (0.1 s), kept while no file in the folders changed. The tests of either call them directly."""
+    import bot.bootstrap
+    import bot.store.staff
+    from bot.flows.catalog import load_catalog
+
+    loaded: dict = {}
+
+    def load_catalog_once(config_dir: Path, overrides: Path | None = None):
+        folders = [Path(config_dir)] + ([Path(overrides)] if overrides is not None else [])
+        key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                    for folder in folders for p in sorted(folder.rglob("*")) if p.is_file())
+        if key not in loaded:
+            loaded[key] = load_catalog(config_dir, overrides)
+        return loaded[key]
+
+    saved = bot.store.staff.PASSWORD_METHOD, bot.bootstrap.load_catalog
+    bot.store.staff.PASSWORD_METHOD, bot.bootstrap.load_catalog = "pbkdf2:sha256:1000", load_catalog_once
+    yield
+    bot.store.staff.PASSWORD_METHOD, bot.bootstrap.load_catalog = saved
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _no_postgres_silently_skipped():
     if REQUIRE_POSTGRES and not POSTGRES_URL:
         pytest.fail("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set")
@@ -224,7 +249,8 @@ def start_bot(settings: Settings, standin, start_worker: bool = True) -> tuple[R
         oa.runtime = replace(oa.runtime, clock=clock)
     upgrade_schema(services.store.engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for the loop to look, 0.5 s by default, at every test's end
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     if start_worker:
         for oa in every_oa:

@@ -8,6 +8,9 @@ from bot.store.models import Shift, Staff, utcnow
 from bot.store.staff_sessions import StaffSessionRepository
 
 ROLES = ("leader", "volunteer")
+# werkzeug's method for dashboard passwords: scrypt, about 0.13 s of CPU per hash or check, which is the
+# point against guessing. Tests set a cheap one (tests/conftest.py): they hash hundreds of passwords.
+PASSWORD_METHOD = "scrypt"
 
 
 # Looked up for every message (is the sender staff?): built once.
@@ -81,7 +84,7 @@ class StaffRepository:
         staff = self.get(zalo_id)
         if staff is None:
             return 0
-        staff.password_hash = generate_password_hash(password)
+        staff.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
         return StaffSessionRepository(self.session, self.oa_id).revoke_all(zalo_id, utcnow())
 
     def check_password(self, zalo_id: str, password: str):
