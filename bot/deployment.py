@@ -38,6 +38,15 @@ class Deployment:
     def __iter__(self):
         return iter(self.oas.values())
 
+    def without_leader(self) -> list[str]:
+        """The OAs (short names) with no leader: a «gặp người» there may reach nobody."""
+        missing = []
+        for services in self:
+            with services.store.unit() as uow:
+                if not uow.staff.with_role("leader"):
+                    missing.append(services.settings.oa_key)
+        return missing
+
 
 def build_deployment(settings: Settings) -> Deployment:
     """Wire every OA; the further ones share the main OA's database and connection pools."""

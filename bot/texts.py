@@ -101,6 +101,10 @@ CALLBACK_REQUESTED = ("Dạ, tổ đã báo tình nguyện viên đang trực (m
                       "qua Zalo trong ít phút ạ.")
 CALLBACK_OUT_OF_HOURS = ("Dạ, tổ đã ghi nhận (mã {code}). Bây giờ ngoài giờ trực ({hours}), {when} sẽ có người "
                          "gọi lại cho bác ạ.")
+HUMAN_NOBODY_YET = ("Dạ, tổ đã ghi lại yêu cầu của bác (mã {code}). Hiện tổ chưa có người trực trên Zalo, nên "
+                    "chưa ai nhắn lại bác ngay được. Việc cần gấp, bác gọi tổ: {phone} ạ.")
+HUMAN_NOBODY_NOW = ("Dạ, tổ đã ghi lại yêu cầu của bác (mã {code}). Lúc này chưa có ai trực; người đầu tiên vào "
+                    "trực sẽ nhắn bác. Việc cần gấp, bác gọi tổ: {phone} ạ.")
 HANDOFF_CANCELLED = "Dạ, tổ đã hủy yêu cầu gặp người ({code}). Bác cần gì cứ nhắn tổ ạ."
 HUMAN_ALREADY = "Dạ, tổ đã báo người trực rồi (mã {code}). Bác chờ một chút, người trực sẽ nhắn bác ạ."
 HANDOFF_NOTICE = ("Cần hỗ trợ: {code}\nCư dân: {name}\nĐang làm: {doing}\nTin nhắn gần nhất:\n{last}\n"

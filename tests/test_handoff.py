@@ -163,3 +163,30 @@ def test_the_dashboard_shows_who_claimed_and_closed_a_handoff_and_its_rating(bot
     assert post(client, "/admin/requests/HT-0002/assign", assignee="vol-chieu").status_code == 302
     bot.wait_idle()
     assert bot.inbox("vol-chieu")[-1].startswith("Bác Hòa đã giao cho bạn yêu cầu HT-0002")
+
+
+def test_with_no_staff_the_resident_is_told_honestly_and_the_first_leader_added_is_told(bot):
+    bot.clock.set_local(2026, 11, 23, 9, 0)
+    said = bot.say("res-1", "cho tôi gặp người")
+    assert "HT-0001" in said[0] and "0912 345 678" in said[0]  # the tổ's phone from config/neighborhood.yaml
+    assert "ít phút" not in said[0] and "đã báo" not in said[0]  # nobody was told: no such promise
+    assert {m["user_id"] for m in bot.standin.state.messages} == {"res-1"}
+    with bot.services.store.unit() as uow:
+        assert uow.requests.by_code("HT-0001") is not None  # logged for whoever comes
+
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    bot.clock.advance(1)
+    minute_tick(bot.services)
+    assert "HT-0001" in bot.inbox("leader")[-1] and "nhận HT-0001" in bot.inbox("leader")[-1]
+
+
+def test_with_nobody_on_duty_and_no_leader_the_next_shift_is_told(bot):
+    bot.add_staff("vol-chieu", "Minh", "volunteer", parts=("chieu",))
+    bot.clock.set_local(2026, 11, 23, 9, 0)  # the «sáng» shift, and nobody on it
+    said = bot.say("res-1", "cho tôi gặp người")
+    assert "HT-0001" in said[0] and "0912 345 678" in said[0] and "ít phút" not in said[0]
+    assert bot.inbox("vol-chieu") == []
+
+    bot.clock.set_local(2026, 11, 23, 14, 0)
+    minute_tick(bot.services)
+    assert "HT-0001" in bot.inbox("vol-chieu")[-1]

@@ -160,6 +160,8 @@ def test_a_token_expiry_refreshes_only_that_oas_pair(two):
 
 def test_health_names_the_oa_whose_token_could_not_be_refreshed(two):
     import time
+    add_leader(two.main, "leader-1", "Tổ trưởng tổ 5")
+    add_leader(two.to7, "leader-7", "Tổ trưởng tổ 7")
     two.second.expire_access_token()
     two.second.refresh_token = "something-else"  # tổ 7's refresh token is no longer valid
     assert two.post(zalo.user_text_event(APP_ID, OA2, "resident-b", "xin chào"), OA2_SECRET).status_code == 200

@@ -179,6 +179,9 @@ def test_replies_decided_before_a_crash_are_sent_when_the_worker_starts_again(bo
 def test_healthz_ok_then_503_when_database_is_gone_and_webhook_refuses_to_ack(bot, monkeypatch):
     import requests
     from sqlalchemy import create_engine
+    # With no leader, a resident asking for a person reaches nobody: the health check says so
+    assert requests.get(bot.url + "/healthz").json() == {"status": "degraded", "no_leader": ["main"]}
+    bot.add_staff("leader-1", "Tổ trưởng", "leader")
     assert requests.get(bot.url + "/healthz").json() == {"status": "ok"}
     gone = create_engine("sqlite:////nonexistent-dir/x.db")
     monkeypatch.setattr(bot.services.store, "engine", gone)
@@ -192,6 +195,7 @@ def test_healthz_ok_then_503_when_database_is_gone_and_webhook_refuses_to_ack(bo
 
 def test_healthz_degraded_after_refused_refresh(bot):
     import requests
+    bot.add_staff("leader-1", "Tổ trưởng", "leader")
     bot.standin.state.expire_access_token()
     bot.standin.state.refresh_token = "something-else"  # our refresh token is no longer valid
     bot.post(text_event("U17", "xin chào"))
@@ -200,3 +204,27 @@ def test_healthz_degraded_after_refused_refresh(bot):
         time.sleep(0.1)
     health = requests.get(bot.url + "/healthz").json()
     assert health["status"] == "degraded" and "refresh" in health["zalo_token"]
+
+
+def test_starting_the_worker_of_an_oa_without_a_leader_warns_whoever_runs_it(migrated_database_url, standin, caplog):
+    import logging
+
+    from bot import create_app
+    from bot.cli.run import start_background, stop_background
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(migrated_database_url, standin.url))
+    for leader in (False, True):
+        if leader:
+            with app.extensions["bot"].store.unit() as uow:
+                uow.staff.add("leader-1", "Tổ trưởng", "leader")
+                uow.commit()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="bot.cli.run"):
+            workers, scheduler = start_background(app, scheduler=False)
+            stop_background(app, workers, scheduler)
+        warned = [r.getMessage() for r in caplog.records if "no leader" in r.getMessage()]
+        if leader:
+            assert warned == []
+        else:
+            assert len(warned) == 1 and "OA main" in warned[0]

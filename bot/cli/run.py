@@ -16,10 +16,16 @@ from bot.runtime.scheduler import start_scheduler
 from bot.services import name_search
 from bot.store import upgrade_schema
 
+log = logging.getLogger(__name__)
+
 
 def start_background(app: Flask, scheduler: bool = True) -> tuple:
     """Start a worker for every OA, and the scheduler unless told not to (exactly one process runs it)."""
-    everyone = list(app.extensions["bot_deployment"])
+    deployment = app.extensions["bot_deployment"]
+    for name in deployment.without_leader():
+        log.warning("OA %s has no leader: a resident asking for a person reaches nobody until one is added "
+                    "(flask --app wsgi staff add ... --role leader)", name)
+    everyone = list(deployment)
     for services in everyone:
         if scheduler:  # once per deployment: names stored before the name index existed
             with services.store.unit() as uow:

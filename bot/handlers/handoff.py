@@ -1,6 +1,8 @@
 """Handing a chat to a person: open, notify who is on duty, claim, relay both ways, close and rate."""
 from __future__ import annotations
 
+import logging
+
 from bot import texts
 from bot.flows import render
 from bot.flows import state as conversation
@@ -14,6 +16,8 @@ from bot.services import groups, handoffs, roster
 from bot.store.models import Handoff
 
 HUMAN_CODE = "HT"
+
+log = logging.getLogger(__name__)
 
 
 def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consented, callback: bool = False,
@@ -29,21 +33,32 @@ def open_handoff(ctx: Context, procedure_id: str | None, answers: dict, consente
     consent_at = consented or (now if callback else None)  # «Gọi lại cho tôi» agreed to being called
     request = uow.requests.create(HUMAN_CODE, "ho_tro", ctx.user_id, answers, None, consent_at)
     handoff = uow.handoffs.open(request.code, ctx.user_id, request.id, procedure_id)
+    if not uow.staff.with_role("leader") and not uow.staff.with_role("volunteer"):
+        # Nobody could answer: say so, and leave it waiting for whoever is added (the minute tick tells them)
+        log.warning("handoff %s waits: this OA has no leader and no volunteer", handoff.code)
+        return [Text(texts.HUMAN_NOBODY_YET.format(code=handoff.code, phone=ctx.catalog.neighborhood.phone))]
     if not roster.in_office_hours(now, runtime.office_hours):
         when = roster.next_opening(now, runtime.office_hours)
         hours = f"{runtime.office_hours[0]}h–{runtime.office_hours[1]}h"
         said = texts.CALLBACK_OUT_OF_HOURS if callback else texts.HUMAN_OUT_OF_HOURS
         return [Text(said.format(code=handoff.code, hours=hours, when=when))]
+    told = notify(ctx.uow, ctx.runtime, handoff, now)
+    if not told:  # volunteers, but none on duty now and no leader to fall back on
+        log.warning("handoff %s waits: nobody on duty and no leader", handoff.code)
+        return [Text(texts.HUMAN_NOBODY_NOW.format(code=handoff.code, phone=ctx.catalog.neighborhood.phone))]
     said = texts.CALLBACK_REQUESTED if callback else texts.HUMAN_REQUESTED
-    return [Text(said.format(code=handoff.code)), *notify(ctx.uow, ctx.runtime, handoff, now)]
+    return [Text(said.format(code=handoff.code)), *told]
 
 
 def notify(uow, runtime, handoff: Handoff, now) -> list[To]:
-    """Tell the volunteers on duty (or, with none, the leaders) that someone waits, with context."""
+    """Tell the volunteers on duty (or, with none, the leaders) that someone waits, with context. With
+    nobody to tell, the handoff stays unnotified, so the minute tick tells the first person added."""
     catalog = runtime.catalog
     volunteers = uow.staff.with_role("volunteer")
     ids = roster.on_duty(volunteers, uow.staff.shifts(), now, catalog.parts, runtime.office_hours)
     ids = ids or [s.zalo_id for s in uow.staff.with_role("leader")]
+    if not ids:
+        return []
     procedure = catalog.procedures.get(handoff.procedure_id or "")
     last = uow.events.recent_texts(handoff.user_id) or [texts.HANDOFF_NO_MESSAGES]
     doing = procedure.title if procedure else texts.HANDOFF_NOTHING_DOING

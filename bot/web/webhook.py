@@ -47,8 +47,12 @@ def healthz():
             problem = "unknown"
         if problem:
             problems[services.settings.oa_id] = "refresh failed: " + problem
-    if not problems:
+    leaderless = deployment.without_leader()
+    if not problems and not leaderless:
         return jsonify(status="ok"), 200
-    if not deployment.several:
-        return jsonify(status="degraded", zalo_token=next(iter(problems.values()))), 200
-    return jsonify(status="degraded", zalo_tokens=problems), 200
+    found = {"no_leader": leaderless} if leaderless else {}
+    if problems and not deployment.several:
+        found["zalo_token"] = next(iter(problems.values()))
+    elif problems:
+        found["zalo_tokens"] = problems
+    return jsonify(status="degraded", **found), 200
