@@ -1,11 +1,13 @@
 """Build the real adapters once: store, token manager, Zalo client, sender, worker."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
 from bot.flows.catalog import load_catalog
+from bot.flows.review import cut_buttons
 from bot.handlers import routing as dispatch
 from bot.handlers.context import Runtime
 from bot.runtime.announcer import Announcer
@@ -15,6 +17,8 @@ from bot.store import DataKeyError, Store, make_engine
 from bot.zalo.client import ZaloClient, ZaloOAuth
 from bot.zalo.tokens import TokenManager
 from config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,6 +65,9 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
     outside = [p.key for p in catalog.parts if p.start < start or p.end > end]
     if outside:
         raise ConfigError(f"config/schedule.yaml: parts {', '.join(outside)} lie outside OFFICE_HOURS {start}-{end}")
+    for procedure in catalog.procedures.values():
+        for finding in cut_buttons(procedure):
+            log.warning("procedure %s: %s", finding.procedure, finding.detail)
     runtime = Runtime(catalog=catalog,
                       idle=timedelta(minutes=settings.conversation_timeout_minutes),
                       office_hours=settings.office_hours,

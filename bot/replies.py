@@ -10,13 +10,34 @@ class Text:
     kind: str = field(default="text", init=False)
 
 
+MAX_BUTTON_TITLE = 35  # characters of a button's title in Zalo
+
+
 @dataclass(frozen=True)
 class Choices:
-    """A question with numbered options; sent with buttons where Zalo allows them."""
+    """A question with numbered options; sent with buttons where Zalo allows them. `buttons` may give a
+    shorter title for an option's button ("" or missing: the option itself, shortened on a word)."""
 
     text: str
     options: tuple[str, ...]
+    buttons: tuple[str, ...] = ()
     kind: str = field(default="choices", init=False)
+
+    def button_titles(self) -> list[str]:
+        short = list(self.buttons) + [""] * (len(self.options) - len(self.buttons))
+        return [button_title(option, title) for option, title in zip(self.options, short)]
+
+
+def button_title(option: str, short: str = "") -> str:
+    """What a button shows: the shorter title if given, else the option; cut on a word with «…» when
+    longer than Zalo allows (the numbered list above the buttons keeps the whole option)."""
+    title = (short or option).strip()
+    if len(title) <= MAX_BUTTON_TITLE:
+        return title
+    cut = title[:MAX_BUTTON_TITLE - 1].rstrip()  # room for «…»
+    if " " in cut:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" ,;:-–") + "…"
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,7 @@ def to_payload(reply: Reply) -> dict:
     data.pop("kind", None)
     if "options" in data:
         data["options"] = list(data["options"])
+        data["buttons"] = list(data["buttons"])
     return data
 
 
@@ -77,7 +99,7 @@ def from_payload(kind: str, payload: dict) -> Reply:
     """Rebuild a reply from an outbox row."""
     cls = KINDS[kind]
     if cls is Choices:
-        return Choices(payload["text"], tuple(payload["options"]))
+        return Choices(payload["text"], tuple(payload["options"]), tuple(payload.get("buttons", ())))
     return cls(**payload)
 
 

@@ -77,6 +77,18 @@ def test_procedures_check_fails_on_a_file_never_reviewed_and_names_stale_ones(co
     assert "khai_sinh: not reviewed for 6 months" in later.output
 
 
+def test_an_option_too_long_for_a_button_is_named_at_start_and_by_the_check(config_copy, caplog):  # noqa: F811
+    import logging
+    break_file(config_copy, '    buttons: {"Tuổi nghĩa vụ quân sự, đi từ 3 tháng": "Tuổi nghĩa vụ, đi từ 3 tháng"}\n', "",
+               "tam_vang.yaml")
+    with caplog.at_level(logging.WARNING, logger="bot.bootstrap"):
+        result = check(config_copy, "--as-of", "2026-12-03")
+    said = "«Tuổi nghĩa vụ quân sự, đi từ 3 tháng» shows as «Tuổi nghĩa vụ quân sự, đi từ 3…»"
+    assert result.exit_code == 0 and f"tam_vang: button cut: case_type: {said}" in result.output
+    assert any(said in record.getMessage() for record in caplog.records)
+    assert "button cut" not in check(CONFIG, "--as-of", "2026-12-03").output
+
+
 def test_the_digest_names_the_files_to_review_on_the_first_of_the_month(bot):
     from bot.services.casework import digest_text
 

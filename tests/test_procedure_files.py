@@ -71,6 +71,10 @@ def mapping_line(path: Path, changed: str) -> int:
     ("dat_lich.yaml", "[\"Tại nhà (tình nguyện viên đến nhà)\"]}", "[\"Ở chợ\"]}", "and answers it has"),
     ("dat_lich.yaml", "only_if: {visit_place: [\"Tại nhà (tình nguyện viên đến nhà)\"]}", "only_if: visit_place",
      "only_if must be one field"),
+    ("tam_tru.yaml", "\"Ở nhờ nhà người thân, người quen\"}", "\"Ở nhờ nhà người thân, họ hàng hoặc người quen\"}",
+     "shorter button title of at most 35 characters"),
+    ("tam_tru.yaml", "buttons: {\"Ở nhờ nhà người thân hoặc người quen\":", "buttons: {\"Ở nhờ\":",
+     "buttons (only for choice steps) maps an option"),
 ])
 def test_bad_from_date_or_offer_stop_is_refused(config_copy, name, old, new, message):
     path = break_file(config_copy, old, new, name=name)

@@ -80,6 +80,21 @@ def test_walk_every_procedure_to_a_reference_code(bot, procedure_id):
     assert row["procedure_id"] == procedure_id and row["status"] == "moi" and user in row["resident"]
     assert row["channel"] in ("online", "nha_van_hoa", "tai_nha")
     assert f"{shown[-1].label}: " in row["answers"]
+    assert_buttons_show_whole_words(bot, user, procedure)
+
+
+def assert_buttons_show_whole_words(bot, user, procedure) -> None:
+    """Every choice question's buttons: within Zalo's 35 characters, each the whole option or the file's
+    shorter title for it, never an option cut mid-word («…căn cư»)."""
+    seen = 0
+    for message in bot.standin.state.messages_for(user):
+        step = next((s for s in procedure.steps if s.type == "choice" and (message["text"] or "").startswith(s.ask)),
+                    None)
+        if step is not None and message["buttons"]:
+            assert message["buttons"] == [step.buttons.get(option) or option for option in step.choices]
+            assert all(len(title) <= 35 for title in message["buttons"]), message["buttons"]
+            seen += 1
+    assert seen or not any(s.type == "choice" and s.asked for s in procedure.steps)
 
 
 def export_rows(bot) -> list[dict]:

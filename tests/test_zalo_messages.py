@@ -28,3 +28,13 @@ def test_decomposed_vietnamese_is_normalised_before_counting():
     chunks = split_text(decomposed)
     assert all(unicodedata.is_normalized("NFC", c) for c in chunks)
     assert all(len(c) <= 2000 for c in chunks)
+
+
+def test_a_button_too_long_for_zalo_is_cut_between_words_and_says_so():
+    from bot.replies import Choices, button_title
+    assert button_title("Chỉ khai sinh") == "Chỉ khai sinh"
+    assert button_title("Ở nhờ nhà người thân hoặc người quen") == "Ở nhờ nhà người thân hoặc người…"
+    assert button_title("Khai sinh, thường trú, BHYT, căn cước") == "Khai sinh, thường trú, BHYT, căn…"
+    assert len(button_title("x" * 50)) == 35
+    choices = Choices("Bác chọn:", ("Khai sinh, thường trú, BHYT, căn cước", "Khác"), ("Cả 4 việc, có căn cước",))
+    assert choices.button_titles() == ["Cả 4 việc, có căn cước", "Khác"]

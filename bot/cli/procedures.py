@@ -15,7 +15,7 @@ from bot.flows.review import review
 from bot.store.models import utcnow
 
 KIND_TITLES = {"never_reviewed": "NEVER REVIEWED", "stale": "not reviewed for 6 months", "starts": "starts soon",
-               "stops": "stops soon", "source_ended": "ended"}
+               "stops": "stops soon", "source_ended": "ended", "button_cut": "button cut"}
 
 
 def register(app: Flask) -> None:

@@ -27,6 +27,7 @@ from bot.flows.procedures import (
     is_snake_case,
 )
 from bot.flows.text import normalize
+from bot.replies import MAX_BUTTON_TITLE
 
 
 def _text(value: object) -> str | None:
@@ -212,6 +213,12 @@ def _step(path: Path, raw: object, number: int) -> Step:
     if words is None or kind != "choice" and words or any(
             k not in (choices or []) or not _texts(v) for k, v in words.items()):
         fail("words (only for choice steps) maps an option to a list of other words residents use for it")
+    buttons = {k: v for k, v in (raw.get("buttons") or {}).items() if k != LINE} if isinstance(
+        raw.get("buttons") or {}, dict) else None
+    if buttons is None or kind != "choice" and buttons or any(
+            k not in (choices or []) or not _text(v) or len(v.strip()) > MAX_BUTTON_TITLE for k, v in buttons.items()):
+        fail(f"buttons (only for choice steps) maps an option to a shorter button title of at most "
+             f"{MAX_BUTTON_TITLE} characters")
     when = raw.get("when", "any")
     if when not in ("past", "future", "any") or (when != "any" and kind != "date"):
         fail("when must be past, future or any, and only on date steps")
@@ -244,7 +251,8 @@ def _step(path: Path, raw: object, number: int) -> Step:
     return Step(field=raw["field"], label=raw["label"].strip(), ask=str(raw.get("ask") or "").strip(),
                 type=kind, optional=raw.get("optional", False), choices=tuple(_texts(choices) or ()),
                 notes={k: v.strip() for k, v in notes.items()},
-                words={k: tuple(normalize(w) for w in v) for k, v in words.items()}, when=when,
+                words={k: tuple(normalize(w) for w in v) for k, v in words.items()},
+                buttons={k: v.strip() for k, v in buttons.items()}, when=when,
                 date_field=str(date_field), within_days=within, from_date=str(from_date), at_least_years=years, offer_stop=offer_stop,
                 only_if=only_if)
 

@@ -20,8 +20,8 @@ RULE_KEYS = {"text", "effective_from", "effective_to", "source", "province"}
 SOURCE_KEYS = {"text", "effective_from", "effective_to"}
 GUIDANCE_KEYS = {"papers", "bring", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
 INTRODUCTION_MAX = 600  # characters of a procedure's first message (what it is, who it fits, what to bring)
-STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "words", "notes", "when", "date_field",
-             "within_days", "from_date", "at_least_years", "offer_stop", "only_if"}
+STEP_KEYS = {"field", "label", "ask", "type", "optional", "choices", "words", "buttons", "notes", "when",
+             "date_field", "within_days", "from_date", "at_least_years", "offer_stop", "only_if"}
 LINE = "__line__"
 
 
@@ -89,6 +89,9 @@ class Step:
     notes: dict = field(default_factory=dict)
     # for `choice`: option → other words residents use for it, normalised («trai», «con trai» for «Nam»)
     words: dict = field(default_factory=dict)
+    # for `choice`: option → a shorter title for its button, where the option is longer than Zalo's 35
+    # characters (the numbered list keeps the whole option)
+    buttons: dict = field(default_factory=dict)
     when: str = "any"
     within_days: int | None = None  # date steps: at most this many days from today; from_date: the deadline
     date_field: str = ""  # for `slot`: the earlier `date` step whose day the parts are offered for

@@ -49,7 +49,7 @@ def guided_help() -> Choices:
 def question(step: Step, offered: tuple[str, ...] = ()) -> Reply:
     """The step's question, its `ask` word for word, with options (a slot's: the parts `offered`) or a hint."""
     if step.type == "choice":
-        return Choices(step.ask, step.choices)
+        return Choices(step.ask, step.choices, tuple(step.buttons.get(option, "") for option in step.choices))
     if step.type == "slot":
         return Choices(step.ask, offered)
     if step.type == "yesno":

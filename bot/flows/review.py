@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.flows.procedures import Procedure
+from bot.replies import button_title
 
 SOON = timedelta(days=60)  # a rule starting or stopping within this is listed
 STALE = timedelta(days=183)  # a file not reviewed for this long (about 6 months) is listed
@@ -15,7 +16,7 @@ STALE = timedelta(days=183)  # a file not reviewed for this long (about 6 months
 @dataclass(frozen=True)
 class Finding:
     procedure: str  # the file's id
-    kind: str  # "never_reviewed", "stale", "starts", "stops", "source_ended"
+    kind: str  # "never_reviewed", "stale", "starts", "stops", "source_ended", "button_cut"
     detail: str
     failing: bool = False  # `procedures check` exits with an error (a file never reviewed)
 
@@ -45,7 +46,15 @@ def _review_one(procedure: Procedure, today: date) -> list[Finding]:
     for source in procedure.guidance.sources:
         if source.effective_to and source.effective_to < today:
             found.append(Finding(pid, "source_ended", f"{source.text} (ended {source.effective_to.isoformat()})"))
-    return found
+    return found + cut_buttons(procedure)
+
+
+def cut_buttons(procedure: Procedure) -> list[Finding]:
+    """Options longer than a Zalo button with no shorter `buttons` title: the button shows them cut."""
+    return [Finding(procedure.id, "button_cut", f"{step.field}: «{option}» shows as «{button_title(option)}» on "
+                                                f"its button; give it a shorter title under `buttons`")
+            for step in procedure.steps for option in step.choices
+            if not step.buttons.get(option) and button_title(option) != option]
 
 
 def _short(text: str, length: int = 70) -> str:

@@ -213,7 +213,7 @@ class OutboxSender:
             return []
         reply = from_payload(kind, payload)
         if isinstance(reply, Choices):
-            return self.client.send_choices(user_id, reply.text, list(reply.options))
+            return self.client.send_choices(user_id, reply.text, list(reply.options), reply.button_titles())
         if isinstance(reply, Image):
             return self.client.send_image(user_id, reply.url, reply.caption)
         if isinstance(reply, RequestInfo):

@@ -29,10 +29,11 @@ def text_body(user_id: str, text: str) -> dict:
     return {"recipient": {"user_id": user_id}, "message": {"text": text}}
 
 
-def buttons_body(user_id: str, text: str, options: list[str]) -> dict:
+def buttons_body(user_id: str, text: str, options: list[str], titles: list[str] | None = None) -> dict:
     """Text plus up to five 'oa.query.show' buttons; a tap sends the option back as the user's text."""
-    buttons = [{"title": option[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": option}
-               for option in options[:MAX_BUTTONS]]
+    titles = titles or options
+    buttons = [{"title": title[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": option}
+               for option, title in zip(options[:MAX_BUTTONS], titles)]
     title = text.splitlines()[0][:100] if text else ""
     return {"recipient": {"user_id": user_id},
             "message": {"text": text, "attachment": {"type": "template", "payload": {
