@@ -43,12 +43,15 @@ PHOTO_HINT = "(Bác bấm nút gửi ảnh trong Zalo để gửi ảnh.)"
 LOCATION_HINT = "(Bác gửi vị trí trong Zalo, hoặc gõ địa chỉ.)"
 YESNO = ("Có", "Không")
 CHANNEL_QUESTION = "Bác muốn nộp hồ sơ theo cách nào ạ?"
-CHANNEL_LABELS = {"online": "Tự nộp qua mạng", "nha_van_hoa": "Tại nhà văn hóa", "tai_nha": "Tại nhà"}
+CHANNEL_LABELS = {"online": "Tự nộp qua mạng", "nha_van_hoa": "Tại nhà văn hóa", "tai_nha": "Tại nhà",
+                  "to_chuyen": "Tổ chuyển đến nơi giải quyết"}
 CHANNEL_OPTIONS = ("Tự nộp qua mạng (tổ hướng dẫn)", "Ra nhà văn hóa nhờ tình nguyện viên",
                    "Tình nguyện viên đến nhà")
 SUMMARY_TITLE = "Bác kiểm tra lại thông tin ạ:"
 SUMMARY_OPTIONS = ("Gửi", "Sửa")
 SUMMARY_CHANNEL = "Cách nộp"
+PHOTO_SENT = "1 ảnh đã gửi"
+LOCATION_SENT = "Vị trí đã gửi (xem bản đồ: {url})"
 SKIPPED = "(bỏ qua)"
 EDIT_WHICH = "Bác muốn sửa mục nào ạ? Bác gõ số:"
 OFFER_HUMAN = "Có vẻ câu này hơi khó. Bác có muốn tổ nối với tình nguyện viên không ạ?"
@@ -159,7 +162,6 @@ EMERGENCY_NOTICE = ("KHẨN CẤP {code}: {kind}\nCư dân: {name}{phone}\nNhắ
 EMERGENCY_MORE = "KHẨN CẤP {code}: {name} nhắn thêm: «{words}»"
 EMERGENCY_LOCATION_STAFF = "KHẨN CẤP {code}: {name} đã gửi vị trí: {map}"
 EMERGENCY_NO_LOCATION = "chưa gửi"
-MAP_LINK = "https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=18/{lat}/{lng}"
 
 # --- Appointments (bot/handlers/appointments.py, slot steps) -------------------------------------
 SLOT_DAY_FULL = "Ngày {day} không còn buổi nào trống ạ. Bác chọn ngày khác giúp tổ."

@@ -78,3 +78,36 @@ def test_evening_digest_reaches_leaders(bot):
     assert evening_digest(bot.services) == 1
     bot.wait_idle()
     assert "1 yêu cầu mới" in bot.inbox("leader")[-1]
+
+
+def test_a_report_is_counted_as_forwarded_by_the_to_not_as_filed_online(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    with bot.services.store.unit() as uow:
+        uow.requests.create("PA", "phan_anh", "r6", {"description": "Đèn đường hỏng"}, "to_chuyen")
+        uow.commit()
+    stats = bot.say("leader", "thống kê")[0]
+    assert "Tổ chuyển đến nơi giải quyết: 1" in stats and "Tự nộp qua mạng" not in stats
+
+
+def test_upgrading_relabels_the_reports_older_versions_stored_as_online(database_url):
+    from sqlalchemy import text
+
+    from bot.store import Store, make_engine
+    from config.settings import SANDBOX_DATA_KEY
+    from tests.conftest import OA_ID, migrate_to
+
+    def old_rows(connection):
+        for code, kind in (("PA-0001", "phan_anh"), ("TT-0001", "tam_tru")):
+            connection.execute(text(
+                "INSERT INTO requests (oa_id, code, kind, user_id, answers, status, channel, created_at, updated_at, "
+                "urgent) VALUES (:oa, :code, :kind, 'r7', '{}', 'moi', 'online', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                ":no)"), {"oa": OA_ID, "code": code, "kind": kind, "no": False})
+
+    engine = make_engine(database_url)
+    migrate_to(engine, "0016", old_rows)
+    migrate_to(engine, "head")
+    store = Store(engine, OA_ID, SANDBOX_DATA_KEY)
+    with store.unit() as uow:
+        assert uow.requests.by_code("PA-0001").channel == "to_chuyen"
+        assert uow.requests.by_code("TT-0001").channel == "online"  # a resident's own choice stays
+    store.dispose()

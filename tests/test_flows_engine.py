@@ -547,4 +547,7 @@ def test_photo_and_location_steps_take_attachments():
         else:
             chat.say("Rác để đầu ngõ 5 ba ngày nay chưa ai dọn")
     assert chat.state.mode == "summary"
-    assert "https://f6.photo.talk.zdn.vn/x.jpg" in chat.last[-1].text and "10.76,106.65" in chat.last[-1].text
+    summary = chat.last[-1].text  # read back as the resident understands it, not as stored
+    assert "1 ảnh đã gửi" in summary and "https://f6.photo.talk.zdn.vn/x.jpg" not in summary
+    assert "Vị trí đã gửi (xem bản đồ: https://www.openstreetmap.org/?mlat=10.76&mlon=106.65" in summary
+    assert "10.76,106.65" not in summary

@@ -43,8 +43,13 @@ def answer_right(bot, user, step) -> list[str]:
     return bot.say(user, right_text(step, today()))
 
 
+MAP = "https://www.openstreetmap.org/?mlat=21.0285&mlon=105.8542#map=18/21.0285/105.8542"
+
+
 def expected_value(step) -> str:
-    return {"photo": PHOTO, "location": "21.0285,105.8542"}.get(step.type) or stored_value(step, today())
+    """As the summary reads it back: a sent location as a map link, a photo as «1 ảnh đã gửi»."""
+    shown = {"photo": "1 ảnh đã gửi", "location": f"Vị trí đã gửi (xem bản đồ: {MAP})"}
+    return shown.get(step.type) or stored_value(step, today())
 
 
 @pytest.mark.parametrize("procedure_id", sorted(p for p in CATALOG.procedures if CATALOG.procedures[p].steps))
@@ -69,6 +74,7 @@ def test_walk_every_procedure_to_a_reference_code(bot, procedure_id):
     shown = questions + walked(procedure, today())[1]
     for step in shown:
         assert f"{step.label}: {expected_value(step)}" in summary, step.field
+    assert PHOTO not in summary and "21.0285,105.8542" not in summary  # no raw data read back
     for step in procedure.steps:
         if step.field not in {s.field for s in shown}:
             assert f"{step.label}: " not in summary, step.field  # only_if left it out: neither asked nor shown
@@ -78,7 +84,10 @@ def test_walk_every_procedure_to_a_reference_code(bot, procedure_id):
     exported = export_rows(bot)
     (row,) = [r for r in exported if r["code"] == code.group(0)]
     assert row["procedure_id"] == procedure_id and row["status"] == "moi" and user in row["resident"]
-    assert row["channel"] in ("online", "nha_van_hoa", "tai_nha")
+    if procedure.channel == "to_chuyen":  # a report: the tổ forwards it; nobody chose to file it online
+        assert "Cách nộp: Tổ chuyển đến nơi giải quyết" in summary and row["channel"] == "to_chuyen"
+    else:
+        assert row["channel"] in ("online", "nha_van_hoa", "tai_nha")
     assert f"{shown[-1].label}: " in row["answers"]
     assert_buttons_show_whole_words(bot, user, procedure)
 

@@ -10,7 +10,10 @@ from bot.flows.text import normalize
 
 STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesno", "address", "photo",
               "location", "slot"}
-CHANNELS = ("online", "nha_van_hoa", "tai_nha")
+# How a request reaches the authority: the first three are what a resident chooses (CHANNEL_OPTIONS, in
+# this order); "to_chuyen", the tổ forwards it, is a report's own (phản ánh), never asked.
+CHANNELS = ("online", "nha_van_hoa", "tai_nha", "to_chuyen")
+FORWARDED = "to_chuyen"
 # The channel chosen, as only_if names it: {_channel: [tai_nha]} asks a step only for a home visit, after the
 # channel is chosen (the phone and the address a volunteer needs to come).
 CHANNEL_FIELD = "_channel"

@@ -6,7 +6,8 @@ from datetime import date
 from bot import texts
 from bot.flows.catalog import Catalog
 from bot.flows.introduction import introduction  # noqa: F401 - part of what render offers
-from bot.flows.procedures import Procedure, Step
+from bot.flows.maps import location_map_url
+from bot.flows.procedures import FORWARDED, Procedure, Step
 from bot.replies import Choices, Reply, Text
 
 
@@ -71,12 +72,24 @@ def summary(procedure: Procedure, answers: dict, channel: str | None) -> Choices
     for step in procedure.steps:  # numbered as the edit question numbers them; worked-out lines get a dash
         if not step.applies(answers):
             continue
-        value = answers.get(step.field) or texts.SKIPPED
+        value = shown_answer(step, answers.get(step.field))
         number += step.asked
         lines.append(f"{number}. {step.label}: {value}" if step.asked else f"- {step.label}: {value}")
     if channel:
         lines.append(f"{texts.SUMMARY_CHANNEL}: {texts.CHANNEL_LABELS[channel]}")
     return Choices("\n".join(lines), texts.SUMMARY_OPTIONS)
+
+
+def shown_answer(step: Step, value: str | None) -> str:
+    """An answer as the resident reads it back: a sent location as a map link and a photo as «1 ảnh đã gửi»,
+    not coordinates and an address on Zalo's servers; a typed address as typed."""
+    if not value:
+        return texts.SKIPPED
+    if step.type == "photo":
+        return texts.PHOTO_SENT
+    if step.type == "location" and (url := location_map_url(value)):
+        return texts.LOCATION_SENT.format(url=url)
+    return value
 
 
 def editable(procedure: Procedure, answers: dict) -> list[Step]:
@@ -94,7 +107,7 @@ def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str, t
     hood = catalog.neighborhood
     replies: list[Reply] = [Text(texts.SUBMITTED.format(title=procedure.title, code=code))]
     g = procedure.guidance
-    if procedure.id == "phan_anh":
+    if channel == FORWARDED:
         replies.append(Text(texts.NEXT_REPORT))
         return replies
     replies.append(full_guidance(procedure, today, hood.province))

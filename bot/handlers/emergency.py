@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import texts
+from bot.flows.maps import location_map_url
 from bot.handlers.context import Context
 from bot.replies import Reply, Text, To
 from bot.services import groups
@@ -54,7 +55,7 @@ def _location(ctx: Context) -> list[Reply] | None:
         return None
     lat, lng = str(point.get("latitude", "")), str(point.get("longitude", ""))
     ctx.uow.requests.set_answers(going_on, {**ctx.uow.requests.answers_of(going_on.id), "vi_tri": f"{lat},{lng}"})
-    link = texts.MAP_LINK.format(lat=lat, lng=lng)
+    link = location_map_url(point) or f"{lat},{lng}"
     notice = texts.EMERGENCY_LOCATION_STAFF.format(code=going_on.code, name=_name(ctx), map=link)
     return [Text(texts.EMERGENCY_LOCATION_THANKS.format(code=going_on.code)),
             *[To(s, Text(notice)) for s in _everyone(ctx)]]
