@@ -10,6 +10,7 @@ class Text:
     kind: str = field(default="text", init=False)
 
 
+MAX_BUTTONS = 5  # buttons Zalo shows under one message; a longer list is numbered text only
 MAX_BUTTON_TITLE = 35  # characters of a button's title in Zalo
 
 

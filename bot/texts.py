@@ -4,12 +4,14 @@ WELCOME = ("Chào bác! Đây là Tổ dân phố điện tử. Tổ sẽ hướ
            "hoặc nối bác với cán bộ, tình nguyện viên (7h–21h). Bác ở trong tổ thì nhắn "
            "«đăng ký thành viên» để nhận thông báo đúng khu.")
 MENU_TITLE = "Bác cần làm gì ạ? Bác bấm nút hoặc gõ số (gõ 0 để về menu này):"
+MENU_TITLE_TYPED = "Bác cần làm gì ạ? Bác gõ số (gõ 0 để về menu này):"  # more items than buttons
 UNSUPPORTED = "Tổ chưa đọc được loại tin này ạ. Bác nhắn bằng chữ hoặc bấm số giúp tổ nhé."
 
 # --- Conversations (bot/flows) -------------------------------------------------------------
 GREETING_AGAIN = "Chào bác ạ!"
 NOT_UNDERSTOOD = "Tổ chưa hiểu ý bác ạ. Bác chọn một mục dưới đây, hoặc gõ «gặp người» để nói chuyện với cán bộ."
 WHICH_ONE = "Bác muốn hỏi việc nào ạ? Bác bấm nút hoặc gõ số:"
+WHICH_ONE_TYPED = "Bác muốn hỏi việc nào ạ? Bác gõ số:"
 UNSURE = ("Tổ chưa chắc bác cần việc gì ạ. Có phải một trong các việc dưới đây không? Nếu không phải, "
           "bác chọn «Gặp người hỗ trợ» hoặc nhắn rõ hơn giúp tổ.")
 THANKS = "Dạ không có gì ạ. Bác cần gì cứ nhắn tổ nhé."
@@ -38,7 +40,7 @@ CONSENT = ("Để giúp bác làm hồ sơ, tổ dân phố cần ghi lại vài
            "lúc nào. Bác có đồng ý không ạ?")
 CONSENT_OPTIONS = ("Đồng ý", "Không đồng ý", "Xem thêm")
 NO_CONSENT = "Dạ, tổ không ghi thông tin của bác. Bác có thể tự làm theo hướng dẫn dưới đây ạ."
-OPTIONAL_HINT = "(Nếu không có, bác gõ «bỏ qua».)"
+OPTIONAL_HINT = "(Câu này không bắt buộc: bác có thể gõ «bỏ qua».)"
 PHOTO_HINT = "(Bác bấm nút gửi ảnh trong Zalo để gửi ảnh.)"
 LOCATION_HINT = "(Bác gửi vị trí trong Zalo, hoặc gõ địa chỉ.)"
 YESNO = ("Có", "Không")
@@ -65,6 +67,7 @@ STOPPED = "Dạ, tổ dừng ở đây, không lưu thông tin vừa rồi. Bác
 RESUME = "Lần trước bác đang làm «{title}» dở. Bác muốn làm tiếp không ạ?"
 RESUME_OPTIONS = ("Tiếp tục", "Làm lại")
 PLEASE_CHOOSE = "Bác bấm nút hoặc gõ số giúp tổ nhé."
+PLEASE_TYPE_NUMBER = "Bác gõ số thứ tự giúp tổ nhé (ví dụ: 1)."  # a list with no buttons
 NOTHING_TO_GO_BACK = "Đây là câu đầu tiên rồi ạ."
 ANSWER_PROBLEMS = {
     "text": "Bác trả lời ngắn gọn giúp tổ (từ 2 đến 1000 chữ) ạ.",
@@ -80,6 +83,7 @@ ANSWER_PROBLEMS = {
     "cccd": "Số căn cước (CCCD) gồm 12 chữ số ạ, ví dụ: 001234567890.",
     "number": "Bác gõ một con số giúp tổ, ví dụ: 3.",
     "choice": "Bác bấm nút hoặc gõ số thứ tự giúp tổ (ví dụ: 1).",
+    "choice_typed": "Bác gõ số thứ tự giúp tổ (ví dụ: 1).",  # more options than buttons
     "yesno": "Bác trả lời «có» hoặc «không» (hoặc gõ 1 hay 2) giúp tổ ạ.",
     "address": "Bác gõ địa chỉ rõ hơn giúp tổ, ví dụ: số 12 ngõ 5 phố Hoa Lư.",
     "photo": "Câu này cần một tấm ảnh ạ. Bác bấm nút gửi ảnh trong Zalo.",
@@ -239,7 +243,7 @@ ANNOUNCE_HOW = "Cách gửi: «thông báo: <nội dung>» cho mọi người, �
 ANNOUNCE_EMPTY = "Thông báo chưa có nội dung. " + ANNOUNCE_HOW
 ANNOUNCE_UNKNOWN_GROUPS = "Không có nhóm {names}. Các nhóm hiện có: {known}."
 ANNOUNCE_NO_GROUPS = "(chưa có nhóm nào)"
-ANNOUNCE_PREVIEW = "Xem trước thông báo #{id}{urgent}:\n\n{text}{photo}\n\nSẽ gửi tới: {reach}.\nBạn chọn:"
+ANNOUNCE_PREVIEW = "Xem trước thông báo #{id}{urgent}:\n\n{text}{photo}\n\nSẽ gửi tới: {reach}.{hint}\nBác chọn:"
 ANNOUNCE_URGENT_MARK = " (KHẨN: gửi cả giờ nghỉ đêm)"
 ANNOUNCE_PHOTO_MARK = "\n[kèm 1 ảnh]"
 ANNOUNCE_PHOTO_HINT = "Muốn kèm ảnh, gửi ảnh ngay bây giờ."

@@ -160,6 +160,9 @@ def test_quiet_hours_hold_ordinary_notices_but_not_urgent_ones(daytime):
     bot.clock.set_local(2026, 11, 25, 22, 30)
     ordinary = bot.say(LEADER, "thông báo: Sáng mai phun thuốc muỗi")
     assert ordinary[0].startswith("Xem trước thông báo") and "Sáng mai phun thuốc muỗi" in ordinary[0]
+    preview = ordinary[0].split("\n")  # «Bác chọn:» right above its options, after the photo hint
+    assert preview.index("Muốn kèm ảnh, gửi ảnh ngay bây giờ.") + 1 == preview.index("Bác chọn:")
+    assert preview[preview.index("Bác chọn:") + 1].startswith("1. Gửi ngay") and "Bạn" not in ordinary[0]
     assert "07:00 ngày 26/11/2026" in bot.say(LEADER, "1")[0]
     bot.say(LEADER, "thông báo khẩn: Nước lên nhanh, bà con kê đồ lên cao")
     bot.say(LEADER, "1")

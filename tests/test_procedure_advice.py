@@ -193,3 +193,30 @@ def test_the_funeral_allowance_and_the_online_allowance_filing_are_told():
     allowance = CATALOG.procedures["tro_cap_nguoi_cao_tuoi"]
     assert allowance.guidance.online_steps and any("dichvucong" in w for w in allowance.guidance.where)
     assert any(s.type == "cccd" and s.optional for s in allowance.steps)
+
+
+def test_how_to_skip_is_said_once_and_never_reads_as_having_no_name():
+    def step(procedure_id, field):
+        return next(s for s in CATALOG.procedures[procedure_id].steps if s.field == field)
+    father = render.question(step("khai_sinh", "father_full_name")).text  # the question says it already
+    assert father.count("bỏ qua") == 1 and texts.OPTIONAL_HINT not in father
+    reporter = render.question(step("phan_anh", "reporter_name")).text
+    assert texts.OPTIONAL_HINT in reporter and "Nếu không có" not in reporter  # not «if you have no name»
+
+
+def test_a_list_without_buttons_asks_for_a_number_not_a_tap():
+    chat = Chat()
+    chat.say("đăng ký tạm trú")
+    chat.say("1")
+    answer_all(chat, "tam_tru", texts.SUMMARY_TITLE)
+    chat.say("sửa")
+    again = chat.say("mục gì cũng được")  # the «Sửa» list: numbered text, no buttons
+    assert texts.PLEASE_TYPE_NUMBER in again and "bấm nút" not in again
+    booking = CATALOG.procedures["dat_lich"]
+    many = next(s for s in booking.steps if len(s.choices) > 5)  # more options than Zalo has buttons
+    visit = Chat()
+    visit.say(booking.triggers[0])
+    visit.say("1")
+    answer_all(visit, "dat_lich", many.ask)
+    wrong = visit.say("cái gì đó")
+    assert texts.ANSWER_PROBLEMS["choice_typed"] in wrong and "bấm nút" not in wrong.split("\n---\n")[0]

@@ -329,6 +329,8 @@ def _wrong(catalog: Catalog, state: State, problem: str, at: Moment) -> Outcome:
     step = catalog.procedures[state.procedure].steps[state.index]
     days = step.within_days or 7
     example = (at.today + timedelta(days=min(days, 3))).strftime("%d/%m/%Y")
+    if problem == "choice" and render.typed_only(step.choices):
+        problem = "choice_typed"
     return Outcome(state, [Text(texts.ANSWER_PROBLEMS[problem].format(example=example, days=days)),
                            *_question(catalog, state, at)])
 
@@ -429,7 +431,7 @@ def _edit(catalog: Catalog, state: State, given: Given, at: Moment) -> Outcome:
     editable = render.editable(procedure, state.answers)
     index = pick_option(given.text, [s.label for s in editable]) if given.kind == "text" else None
     if index is None:
-        return Outcome(state, [Text(texts.PLEASE_CHOOSE), render.edit_question(procedure, state.answers)])
+        return Outcome(state, [Text(texts.PLEASE_TYPE_NUMBER), render.edit_question(procedure, state.answers)])
     state.update(mode=Mode.ASK, index=procedure.step_index(editable[index].field), editing=True, errors=0)
     return Outcome(state, _question(catalog, state, at))
 

@@ -8,15 +8,25 @@ from bot.flows.catalog import Catalog
 from bot.flows.introduction import introduction  # noqa: F401 - part of what render offers
 from bot.flows.maps import location_map_url
 from bot.flows.procedures import FORWARDED, Procedure, Step
-from bot.replies import Choices, Reply, Text
+from bot.flows.text import normalize
+from bot.replies import MAX_BUTTONS, Choices, Reply, Text
 
 
 def main_menu(catalog: Catalog, title: str = texts.MENU_TITLE) -> Choices:
+    if title == texts.MENU_TITLE and typed_only(catalog.menu):
+        title = texts.MENU_TITLE_TYPED
     return Choices(title, tuple(item.title for item in catalog.menu))
 
 
 def targets_menu(catalog: Catalog, title: str, targets: tuple[str, ...]) -> Choices:
+    if title == texts.WHICH_ONE and typed_only(targets):
+        title = texts.WHICH_ONE_TYPED
     return Choices(title, tuple(catalog.title_of(t) for t in targets))
+
+
+def typed_only(options) -> bool:
+    """A list Zalo shows without buttons (more options than it has buttons): the resident types a number."""
+    return len(options) > MAX_BUTTONS
 
 
 def full_guidance(procedure: Procedure, today: date, province: str = "") -> Text:
@@ -57,7 +67,7 @@ def question(step: Step, offered: tuple[str, ...] = ()) -> Reply:
         return Choices(step.ask, texts.YESNO)
     hints = {"photo": texts.PHOTO_HINT, "location": texts.LOCATION_HINT}
     extra = [hints[step.type]] if step.type in hints else []
-    if step.optional:
+    if step.optional and "bo qua" not in normalize(step.ask):  # the question may say it already
         extra.append(texts.OPTIONAL_HINT)
     return Text("\n".join([step.ask] + extra))
 

@@ -88,9 +88,7 @@ def _compose(ctx: Context, head: str, body: str) -> list[Reply]:
 
 def _preview(ctx: Context, announcement) -> list[Reply]:
     keys = [normalize(g) for g in notices.group_names(announcement)]
-    text = notices.preview_text(ctx.uow, announcement, keys)
-    hint = "" if announcement.image_url else "\n" + texts.ANNOUNCE_PHOTO_HINT
-    return [Choices(text + hint, texts.ANNOUNCE_OPTIONS)]
+    return [Choices(notices.preview_text(ctx.uow, announcement, keys), texts.ANNOUNCE_OPTIONS)]
 
 
 def _continue(ctx: Context, state: State) -> list[Reply]:

@@ -81,7 +81,8 @@ def preview_text(uow: UnitOfWork, announcement: Announcement, group_keys: list[s
     return texts.ANNOUNCE_PREVIEW.format(
         id=announcement.id, urgent=texts.ANNOUNCE_URGENT_MARK if announcement.urgent else "",
         text=announcement.text, photo=texts.ANNOUNCE_PHOTO_MARK if announcement.image_url else "",
-        reach=reach_text(uow, announcement, group_keys))
+        reach=reach_text(uow, announcement, group_keys),
+        hint="" if announcement.image_url else "\n" + texts.ANNOUNCE_PHOTO_HINT)
 
 
 # --- quiet hours ------------------------------------------------------------------------------------

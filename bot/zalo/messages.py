@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.replies import MAX_BUTTON_TITLE, MAX_BUTTONS  # Zalo's limits, named once
+
 MAX_TEXT = 2000
-MAX_BUTTONS = 5
-MAX_BUTTON_TITLE = 35
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
