@@ -38,6 +38,7 @@ class InboundEvent:
     text: str | None = None
     attachments: tuple[Attachment, ...] = ()
     info: dict = field(default_factory=dict)
+    text_cut: bool = False  # the text was longer than MAX_TEXT_CHARS: only its start is kept
 
     @property
     def dedupe_key(self) -> str:
@@ -188,7 +189,8 @@ def parse_event(body: object) -> InboundEvent:
     _check_types(body)
     timestamp = body.get("timestamp")
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = message.get("text")[:MAX_TEXT_CHARS] if isinstance(message.get("text"), str) else None
+    full_text = message.get("text") if isinstance(message.get("text"), str) else None
+    text = full_text[:MAX_TEXT_CHARS] if full_text is not None else None
     raw_attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
     attachments = tuple(Attachment(str(a.get("type", "")), a.get("payload") if isinstance(a.get("payload"), dict) else {})
                         for a in raw_attachments if isinstance(a, dict))
@@ -197,4 +199,5 @@ def parse_event(body: object) -> InboundEvent:
         raise MalformedEvent(f"{name} must name its user")
     info = body.get("info") if isinstance(body.get("info"), dict) else {}
     return InboundEvent(name=name, user_id=user_id, oa_id=oa_id, timestamp=str(timestamp),
-                        msg_id=_message_id(message), text=text, attachments=attachments, info=info)
+                        msg_id=_message_id(message), text=text, attachments=attachments, info=info,
+                        text_cut=full_text is not None and len(full_text) > MAX_TEXT_CHARS)

@@ -5,6 +5,10 @@ WELCOME = ("Chào bác! Đây là Tổ dân phố điện tử. Tổ sẽ hướ
            "«đăng ký thành viên» để nhận thông báo đúng khu.")
 MENU_TITLE = "Bác cần làm gì ạ? Bác bấm nút hoặc gõ số (gõ 0 để về menu này):"
 MENU_TITLE_TYPED = "Bác cần làm gì ạ? Bác gõ số (gõ 0 để về menu này):"  # more items than buttons
+TEXT_CUT = ("Tin nhắn của bác dài quá, tổ chỉ đọc được khoảng 2.000 chữ đầu. Phần sau bác nhắn tiếp "
+            "thành tin khác giúp tổ nhé.")
+LONG_MESSAGE = ("Tin nhắn của bác khá dài, tổ chưa tự đọc hiểu hết được. Muốn người trực đọc giúp, bác gõ "
+                "«gặp người». Hoặc bác chọn một việc dưới đây:")
 UNSUPPORTED = "Tổ chưa đọc được loại tin này ạ. Bác nhắn bằng chữ hoặc bấm số giúp tổ nhé."
 
 # --- Conversations (bot/flows) -------------------------------------------------------------

@@ -161,3 +161,32 @@ def test_the_full_papers_come_on_xem_them_and_after_the_summary(bot):
     more = bot.say("res-14", "xem thêm")
     assert more[0].startswith(texts.GUIDANCE_PAPERS) and texts.GUIDANCE_FEE in more[0]
     assert more[-1].startswith(texts.CONSENT)
+
+
+LETTER = ("Thưa tổ, nhà tôi có mảnh đất ông bà để lại từ năm 1985, giấy tờ nhà đất chỉ có giấy viết tay. "
+          "Hàng xóm nói phải đi phản ánh với phường và làm giấy khai sinh cho cháu trước rồi mới sang tên được. ")
+
+
+def test_a_very_long_message_is_said_to_be_cut_and_starts_no_form(bot):
+    said = bot.say("letter-writer", (LETTER * 20)[:2500])  # pasted: longer than a Zalo text can be
+    assert said[0] == texts.TEXT_CUT
+    assert texts.LONG_MESSAGE in said[1] and texts.MENU_TITLE in said[-1]
+    assert not any(texts.CONSENT in s for s in said)  # neither phản ánh nor khai sinh was started
+    with bot.services.store.unit() as uow:
+        assert not (uow.conversations.get("letter-writer") or {}).get("procedure")
+
+
+def test_a_long_letter_starts_no_form_but_a_long_answer_inside_one_is_kept(bot):
+    said = bot.say("letter-writer", LETTER * 4)  # 800 characters: no cut, still no form from its middle
+    assert texts.TEXT_CUT not in said and texts.LONG_MESSAGE in said[0]
+    assert "«gặp người»" in said[0]
+    bot.say("reporter", "phản ánh")
+    bot.say("reporter", "đồng ý")
+    report = CATALOG.procedures["phan_anh"]
+    while True:  # answer up to the description, which may be as long as the resident needs
+        step = next(s for s in report.steps if (bot.inbox("reporter")[-1]).startswith(s.ask))
+        if step.type == "text":
+            break
+        bot.say("reporter", "1" if step.type in ("choice", "yesno") else "Trần Văn An")
+    after = bot.say("reporter", LETTER * 4)
+    assert texts.LONG_MESSAGE not in "\n".join(after) and not after[-1].startswith(step.ask)

@@ -18,6 +18,9 @@ from bot.flows.text import normalize
 from bot.replies import Choices, Reply, Text
 
 MAX_WRONG = 3
+# Outside a procedure, a text longer than this (a letter, a pasted document) starts no procedure: a
+# trigger word in its middle is no request for that form. The resident is offered a person or the menu.
+LONG_TEXT_CHARS = 500
 VOICE = ("audio", "call")  # what a resident who cannot type sends: a voice message, a call
 
 
@@ -113,6 +116,8 @@ def _idle(catalog: Catalog, state: State, given: Given, at: Moment) -> Outcome:
     if given.kind != "text":
         return _menu(catalog, Text(texts.UNSUPPORTED))
     intent = catalog.matcher.match(given.text)
+    if len(given.text) > LONG_TEXT_CHARS and intent.kind != "human":
+        return _menu(catalog, Text(texts.LONG_MESSAGE))  # a word in the middle of a letter starts no form
     tapped = _is_offered_line(catalog, state, given.text)
     if intent.kind == "procedure" and not tapped and not normalize(given.text).isdigit():
         return _start(catalog, intent.ids[0], at)  # a named procedure beats a menu line that mentions it

@@ -42,7 +42,8 @@ def on_user_message(ctx: Context) -> list[Reply]:
         return replies
     if not ctx.is_staff and (replies := flood.check(ctx)) is not None:
         return replies
-    return waiting_notices(ctx) + _answer(ctx)
+    cut = [Text(texts.TEXT_CUT)] if ctx.event.text_cut and not ctx.is_staff else []
+    return cut + waiting_notices(ctx) + _answer(ctx)
 
 
 def waiting_notices(ctx: Context) -> list[Reply]:
