@@ -41,6 +41,23 @@ def add_request(bot, kind: str, user_id: str, answers: dict | None = None, chann
         return row.code
 
 
+def add_handoff(bot, user_id: str, asked_local: datetime, claimed_after: timedelta | None = None,
+                closed_after: timedelta | None = None, rating: int | None = None) -> None:
+    """A «gặp người» request and its handover, the staff told when it was asked."""
+    with bot.services.store.unit() as uow:
+        request = uow.requests.create("HT", "ho_tro", user_id, {}, None)
+        request.created_at = asked_local - timedelta(hours=7)
+        handoff = uow.handoffs.open(request.code, user_id, request.id, None)
+        handoff.created_at = handoff.notified_at = request.created_at
+        if claimed_after is not None:
+            handoff.status, handoff.volunteer_id = "claimed", "vol-1"
+            handoff.claimed_at = request.created_at + claimed_after
+        if closed_after is not None:
+            handoff.status, handoff.closed_at = "closed", request.created_at + closed_after
+        handoff.rating = rating
+        uow.commit()
+
+
 def token_of(client) -> str:
     with client.session_transaction() as session:
         return session.get("csrf_token", "")
@@ -227,7 +244,8 @@ def test_the_request_page_escapes_residents_words_and_shows_photos(admin, leader
     assert 'href="javascript:' not in html
     assert html.count("&lt;script&gt;") >= 2  # the answer and the transcript line
     assert t.FROM_BOT in html  # the bot's reply is in the transcript too
-    assert 'src="https://f6.photo.talk.zdn.vn/sent.jpg"' in html and "[vị trí] 21.0285, 105.8542" in html
+    assert 'src="https://f6.photo.talk.zdn.vn/sent.jpg"' in html and t.MAP_LINK_TEXT in html
+    assert 'href="https://www.openstreetmap.org/?mlat=21.0285&amp;mlon=105.8542#map=18/21.0285/105.8542"' in html
 
 
 def test_filters_and_search(admin, leader):
@@ -261,7 +279,7 @@ def test_csv_export_has_a_bom_and_the_filtered_rows(admin, leader):
                      answers={"child_full_name": "Nguyễn Văn An", "mother_full_name": "Phạm Thu Hà"},
                      created_local=datetime(2026, 3, 10, 9, 5), assignee="vol-1")
     add_request(admin, "phan_anh", "res-2")
-    answer = post(leader, "/admin/export.csv", kind="khai_sinh")
+    answer = post(leader, "/admin/export.csv", channel="nha_van_hoa")  # one kind's columns: test_dashboard_as_found
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert "attachment" in answer.headers["Content-Disposition"]
     assert answer.data.startswith(b"\xef\xbb\xbf")
@@ -297,7 +315,7 @@ def test_statistics_count_each_month_by_kind_and_channel(admin, leader):
         add_request(admin, kind, f"res-{month}", channel=channel, created_local=datetime(2026, month, 5, 8))
     add_request(admin, "khai_sinh", "res-old", created_local=datetime(2025, 11, 30, 23))  # 13 months ago
     with admin.services.store.unit() as uow:
-        by_kind, by_channel = statistics(uow, admin.services.runtime.catalog, admin.clock())
+        by_kind, by_channel, _ = statistics(uow, admin.services.runtime.catalog, admin.clock())
     titles = {p.id: p.title for p in admin.services.runtime.catalog.procedures.values()}
     assert by_kind.months[0] == "11/2026" and by_kind.months[-1] == "12/2025" and len(by_kind.months) == 12
     counts = dict(zip(by_kind.series, by_kind.counts))
@@ -306,7 +324,7 @@ def test_statistics_count_each_month_by_kind_and_channel(admin, leader):
     channels = dict(zip(by_channel.series, by_channel.counts))
     assert channels[texts.CHANNEL_LABELS["online"]][:2] == [1, 1] and sum(channels[t.NO_CHANNEL]) == 2
     html = leader.get("/admin/stats").get_data(as_text=True)
-    assert t.STATS_TOTAL.format(n=5) in html and html.count("<svg class=\"chart\"") == 2
+    assert t.STATS_TOTAL.format(n=5) in html and html.count("<svg class=\"chart\"") == 3
     row = re.search(rf"<th scope=\"row\">{titles['khai_sinh']}</th>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r"<td>(?:<strong>)?(\d+)", row) == ["2", "1"] + ["0"] * 10 + ["3"]
 

@@ -1,4 +1,5 @@
-"""The filtered list as a file: CSV (UTF-8 with BOM, so Excel reads the diacritics) or XLSX.
+"""The filtered list as a file: CSV (UTF-8 with BOM, so Excel reads the diacritics) or XLSX (dates as dates);
+filtered to one procedure, a column per question (bot/admin/export_columns.py).
 
 Only the list's export form (POST, with the session's CSRF token and the filters as hidden fields)
 exports: an address loaded by a page (<img src="/admin/export.csv">) must never make an export in a
@@ -11,15 +12,14 @@ from flask import Response, g, request
 
 from bot.admin import texts as t
 from bot.admin.base import blueprint, error_page, local_time, now, services
+from bot.admin.export_columns import columns_for
 from bot.admin.filters import Filters, read_filters
 from bot.admin.listing import bad_filters
 from bot.admin.rows import Presenter, RequestRow
 from bot.services.exports import write_csv, xlsx_bytes
 
-HEADER = (t.COL_CODE, t.COL_KIND, t.COL_STATUS, t.COL_CHANNEL, t.COL_CREATED, t.COL_RESIDENT,
-          t.COL_ASSIGNEE, t.COL_ANSWERS)
-WIDTHS = (10, 24, 14, 18, 17, 22, 18, 80)
 EXPORT_LIMIT = 100_000
+CSV = "text/csv; charset=utf-8"  # as the Content-Type, whole: a mimetype would get a second charset from Flask
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,14 +35,9 @@ def _rows(filters: Filters, action: str) -> list[RequestRow]:
         return rows
 
 
-def _cells(row: RequestRow) -> tuple[str, ...]:
-    return (row.code, row.kind_title, row.status_label, row.channel_label, row.created, row.resident,
-            row.assignee, row.answers_text)
-
-
-def _download(body: bytes, mimetype: str, extension: str) -> Response:
+def _download(body: bytes, content_type: str, extension: str) -> Response:
     name = f"yeu-cau-{local_time(now(), '%Y%m%d-%H%M')}.{extension}"
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -52,9 +47,11 @@ def export_csv():
     filters = read_filters(request.form, g.staff)
     if filters.errors:
         return bad_filters(filters)
+    rows = _rows(filters, "export_csv")
+    columns = columns_for(services().runtime.catalog, filters.query.kind, rows)
     out = io.StringIO()
-    write_csv(out, HEADER, (_cells(row) for row in _rows(filters, "export_csv")))
-    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "csv")
+    write_csv(out, columns.header, (columns.cells(row) for row in rows))
+    return _download(("\ufeff" + out.getvalue()).encode("utf-8"), CSV, "csv")
 
 
 @blueprint.post("/export.xlsx")
@@ -62,7 +59,10 @@ def export_xlsx():
     filters = read_filters(request.form, g.staff)
     if filters.errors:
         return bad_filters(filters)
-    body = xlsx_bytes(t.EXPORT_SHEET, HEADER, (_cells(row) for row in _rows(filters, "export_xlsx")), WIDTHS)
+    rows = _rows(filters, "export_xlsx")
+    columns = columns_for(services().runtime.catalog, filters.query.kind, rows)
+    body = xlsx_bytes(t.EXPORT_SHEET, columns.header, (columns.cells(row, dated=True) for row in rows),
+                      columns.widths)
     return _download(body, XLSX, "xlsx")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from bot.admin.base import blueprint, services
+from bot.admin.base import blueprint, now, services
 from bot.admin.filters import Filters, choices, read_filters
 from bot.admin.rows import Presenter
 
@@ -19,7 +19,7 @@ def requests():
     catalog = services().runtime.catalog
     with services().store.unit() as uow:
         found = uow.casework.find(filters.query, limit=LIST_LIMIT)
-        presenter = Presenter(uow, catalog)
+        presenter = Presenter(uow, catalog, now=now())
         rows = [presenter.row(r) for r in found]
         options = choices(catalog, uow.staff.list(), g.staff)
     return render_template("admin/list.html", rows=rows, filters=filters, options=options,

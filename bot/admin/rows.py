@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot import texts
 from bot.admin import texts as t
 from bot.admin.base import local_time
 from bot.admin.images import image_source
+from bot.clock import local
+from bot.flows.maps import location_map_url
 from bot.services.casework import kind_title
 from bot.services.groups import resident_name
 from bot.store.models import ServiceRequest
+
+# Answers no procedure step names that hold a location: an emergency's (bot/handlers/emergency.py)
+LOCATION_FIELDS = ("vi_tri",)
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,8 @@ class Answer:
     label: str
     value: str
     url: str | None = None  # a photo answer on Zalo's servers: shown as an image (any other address as text)
+    field: str = ""  # the key it is stored under (an export of one procedure has a column per field)
+    map_url: str | None = None  # a location of two coordinates: shown as a map link (anything else as text)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class RequestRow:
     assignee: str
     answers: tuple[Answer, ...]
     urgent: bool = False
+    created_local: datetime | None = None  # the same time as a date, for spreadsheets
+    age: str = ""  # «2 giờ trước»: with a presenter that knows the time
 
     @property
     def answers_text(self) -> str:
@@ -41,8 +51,8 @@ class RequestRow:
 class Presenter:
     """Turns requests into rows; remembers names so a long list asks the database once per person."""
 
-    def __init__(self, uow, catalog, sandbox: bool = False):
-        self.uow, self.catalog, self.sandbox = uow, catalog, sandbox
+    def __init__(self, uow, catalog, sandbox: bool = False, now: datetime | None = None):
+        self.uow, self.catalog, self.sandbox, self.now = uow, catalog, sandbox, now
         self.staff_names = {s.zalo_id: s.name for s in uow.staff.list()}
         self._residents: dict[str, str] = {}
         # A handoff keeps the answers of the procedure the resident was in: label them from any file.
@@ -67,10 +77,12 @@ class Presenter:
         out = []
         for key, value in (data.items() if isinstance(data, dict) else ()):
             step = steps.get(key) or self._any_step.get(key)
+            kind = step.type if step is not None else "location" if key in LOCATION_FIELDS else None
             shown = t.EMPTY_ANSWER if value in (None, "") else str(value)
-            photo = image_source(shown, self.sandbox) if step is not None and step.type == "photo" else None
+            photo = image_source(shown, self.sandbox) if kind == "photo" else None
+            place = location_map_url(value) if kind == "location" else None
             label = step.label if step else t.ANSWER_LABELS.get(key, key)
-            out.append(Answer(label, shown, photo))
+            out.append(Answer(label, shown, photo, key, place))
         return tuple(out)
 
     def row(self, request: ServiceRequest) -> RequestRow:
@@ -80,4 +92,16 @@ class Presenter:
                           channel_label=texts.CHANNEL_LABELS.get(request.channel or "", t.NO_CHANNEL),
                           created=local_time(request.created_at), resident=self.resident(request.user_id),
                           assignee=self.assignee(request.assignee_id), answers=self.answers(request),
-                          urgent=bool(request.urgent))
+                          urgent=bool(request.urgent),
+                          created_local=local(request.created_at).replace(microsecond=0),
+                          age=age_text(request.created_at, self.now) if self.now else "")
+
+
+def age_text(created: datetime, now: datetime) -> str:
+    """How long ago, as staff say it: «vừa xong», «5 phút trước», «2 giờ trước», «3 ngày trước» (UTC times)."""
+    minutes = int((now - created).total_seconds() // 60)
+    if minutes < 1:
+        return t.AGE_NOW
+    if minutes < 60:
+        return t.AGE_MINUTES.format(n=minutes)
+    return t.AGE_HOURS.format(n=minutes // 60) if minutes < 24 * 60 else t.AGE_DAYS.format(n=minutes // (24 * 60))

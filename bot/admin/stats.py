@@ -1,4 +1,5 @@
-"""Statistics for leaders: requests per month for the last 12 months, by kind and by channel."""
+"""Statistics for leaders: requests per month for the last 12 months, by kind, channel and status; «gặp người»
+handovers taken in time and how residents rated them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,16 +12,18 @@ from bot.admin import texts as t
 from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.charts import Chart, stacked_rows
+from bot.admin.handoff_stats import handoff_months, promised_claim_time, rating_labels, rating_scale
 from bot.clock import local, utc
-from bot.services.casework import kind_title
+from bot.services.casework import STATUSES, kind_title
 
 MONTHS = 12
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Counts of one grouping: rows are series (kinds or channels), columns are months."""
+    """Counts of one grouping: rows are series (kinds, channels or statuses), columns are months."""
 
+    key: str  # the column counted: kind, channel or status
     title: str
     months: list[str]
     series: list[str]
@@ -48,12 +51,14 @@ def month_ranges(now_utc: datetime, count: int = MONTHS) -> list[tuple[str, date
     return ranges
 
 
-def breakdown(uow, column: str, title: str, name, months) -> Breakdown:
-    """Count each month once per column value; the busiest series first."""
+def breakdown(uow, column: str, title: str, name, months, order: tuple[str, ...] = ()) -> Breakdown:
+    """Count each month once per column value; the series in `order` (statuses: as work goes), others after,
+    the busiest first."""
     per_month = [uow.casework.counts(column, since, until) for _, since, until in months]
     keys = sorted({key for counts in per_month for key in counts},
-                  key=lambda key: (-sum(c.get(key, 0) for c in per_month), name(key)))
-    return Breakdown(title, [label for label, _, _ in months], [name(key) for key in keys],
+                  key=lambda key: (order.index(key) if key in order else len(order),
+                                   -sum(c.get(key, 0) for c in per_month), name(key)))
+    return Breakdown(column, title, [label for label, _, _ in months], [name(key) for key in keys],
                      [[counts.get(key, 0) for counts in per_month] for key in keys])
 
 
@@ -61,13 +66,19 @@ def statistics(uow, catalog, now_utc: datetime) -> list[Breakdown]:
     months = month_ranges(now_utc)
     return [breakdown(uow, "kind", t.STATS_BY_KIND, lambda key: kind_title(catalog, key), months),
             breakdown(uow, "channel", t.STATS_BY_CHANNEL,
-                      lambda key: texts.CHANNEL_LABELS.get(key, t.NO_CHANNEL), months)]
+                      lambda key: texts.CHANNEL_LABELS.get(key, t.NO_CHANNEL), months),
+            breakdown(uow, "status", t.STATS_BY_STATUS, lambda key: texts.STATUS_LABELS.get(key, key), months,
+                      STATUSES)]
 
 
 @blueprint.get("/stats")
 @leader_only
 def stats():
+    runtime, at = services().runtime, now()
     with services().store.unit() as uow:
-        groups = statistics(uow, services().runtime.catalog, now())
+        groups = statistics(uow, runtime.catalog, at)
+        handoffs = handoff_months(uow, runtime, month_ranges(at), at)
     total = sum(groups[0].month_totals)
-    return render_template("admin/stats.html", groups=groups, total=total)
+    return render_template("admin/stats.html", groups=groups, total=total, handoffs=handoffs,
+                           promise_minutes=int(promised_claim_time(runtime, None).total_seconds() // 60),
+                           rating_labels=rating_labels(), rating_scale=rating_scale())

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.admin import texts as t
 from bot.admin.images import image_source
+from bot.flows.maps import location_map_url
 from bot.store.models import Event, OutboxMessage  # read-only rows, for type hints
 
 LIMIT = 100
@@ -21,6 +22,7 @@ class Line:
     text: str
     image_url: str | None = None
     failed: bool = False
+    map_url: str | None = None  # a location the resident sent, on OpenStreetMap
 
 
 def transcript(uow, user_id: str, since: datetime | None = None, until: datetime | None = None,
@@ -32,18 +34,23 @@ def transcript(uow, user_id: str, since: datetime | None = None, until: datetime
 
 
 def _resident_line(event: Event, sandbox: bool) -> Line:
-    """Text as typed; attachments as short tags (an image from Zalo is shown, any other address as text)."""
+    """Text as typed; attachments as short tags (an image from Zalo is shown, any other address as text; a
+    location of two coordinates is a map link, any other as text)."""
     message = _object(_decoded(event.raw).get("message"))
     listed = message.get("attachments")
     attachments = [a for a in listed if isinstance(a, dict)] if isinstance(listed, list) else []
     text = message.get("text") if isinstance(message.get("text"), str) else None
-    image, shown = None, []
+    image, map_url, shown = None, None, []
     for attachment in attachments:
         kind, payload = str(attachment.get("type", "")), _object(attachment.get("payload"))
         source = image_source(payload.get("url"), sandbox) if kind == "image" else None
-        image = image or source
-        shown.append(_tag(kind, payload, source))
-    return Line(event.received_at, True, "\n".join(filter(None, [text, *shown])) or t.ATTACHMENT_OTHER, image)
+        where = payload.get("coordinates") if kind == "location" else None
+        place = location_map_url(where) if isinstance(where, dict) else None
+        image, map_url = image or source, map_url or place
+        if not place:
+            shown.append(_tag(kind, payload, source))
+    text = "\n".join(filter(None, [text, *shown])) or ("" if map_url else t.ATTACHMENT_OTHER)
+    return Line(event.received_at, True, text, image, map_url=map_url)
 
 
 def _decoded(raw: str | None) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Iterable, TextIO
 
 from bot.clock import local
@@ -14,6 +15,7 @@ from bot.store import UnitOfWork
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP «CSV injection»).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("code", "procedure_id", "status", "channel", "created_at", "resident", "answers")
+XLSX_DATE_FORMAT = "dd/mm/yyyy hh:mm"  # as the dashboard writes times
 
 
 def spreadsheet_safe(value: object) -> str:
@@ -35,7 +37,8 @@ def write_csv(out: TextIO, header: Iterable[object], rows: Iterable[Iterable[obj
 
 def xlsx_bytes(title: str, header: Iterable[object], rows: Iterable[Iterable[object]],
                widths: Iterable[int] = ()) -> bytes:
-    """One sheet, bold header, every cell stored as text (openpyxl would store «=…» as a formula)."""
+    """One sheet, bold header; a datetime as a date (naive, the time it is written in), every other cell
+    stored as text (openpyxl would store «=…» as a formula)."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -47,6 +50,9 @@ def xlsx_bytes(title: str, header: Iterable[object], rows: Iterable[Iterable[obj
     for number, row in enumerate([header, *rows], start=1):
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(number, column)
+            if isinstance(value, datetime):
+                cell.value, cell.number_format = value, XLSX_DATE_FORMAT
+                continue
             cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
             cell.data_type = "s"  # text as typed, never a formula
     for cell in sheet[1]:

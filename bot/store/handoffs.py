@@ -50,5 +50,11 @@ class HandoffRepository:
                                                        Handoff.status == "claimed")
                                    .order_by(Handoff.claimed_at.desc()).limit(1))
 
+    def asked_between(self, since, until) -> list[Handoff]:
+        """The handovers residents asked for (each with its request; a console answer has none) in [since, until)."""
+        return list(self.session.scalars(self._query().where(Handoff.request_id.is_not(None),
+                                                             Handoff.created_at >= since, Handoff.created_at < until)
+                                         .order_by(Handoff.id)))
+
     def waiting(self) -> list[Handoff]:
         return list(self.session.scalars(self._query().where(Handoff.status == "waiting").order_by(Handoff.id)))
