@@ -58,10 +58,17 @@ def test_signed_body_verifies_and_the_webhook_accepts_it(client, fields):
     assert posted.status_code == 200 and posted.get_json()["status"] == "ok"
 
 
+def test_a_long_message_is_signed_whole(client):
+    text = "Dài " * 2500  # 10,000 characters: a long message a person pastes
+    answer = sign(client, kind="text", text=text)
+    assert answer.status_code == 200 and json.loads(answer.get_json()["body"])["message"]["text"] == text
+
+
 @pytest.mark.parametrize("body, reason", [
     ({"user_id": "resident-a", "kind": "voice"}, "kind"),
     ({"user_id": "resident-a", "kind": "text"}, "text"),
     ({"user_id": "resident-a", "kind": "text", "text": "   "}, "text"),
+    ({"user_id": "resident-a", "kind": "text", "text": "x" * 10_001}, "10000"),
     ({"user_id": "resident-a", "kind": "image", "image_url": "javascript:alert(1)"}, "image_url"),
     ({"user_id": "resident-a", "kind": "location", "lat": 91, "lng": 0}, "lat"),
     ({"user_id": "resident-a", "kind": "location", "lat": "21", "lng": 105}, "lat"),
@@ -100,8 +107,9 @@ def test_messages_come_from_the_standin_with_buttons_and_images(client, standin)
     state.record_message(send, image, user_id="resident-a")
     state.record_message(send, {}, user_id="resident-b", text="Không phải A")
     first = client.get("/sandbox/api/messages?user_id=resident-a&after=0").get_json()["messages"]
-    assert first == [{"id": 1, "text": "Xin chào", "buttons": ["Một"]},
-                     {"id": 2, "text": "", "buttons": [], "image_url": "http://example.test/a.png"}]
+    sent_at = [int(record["at"] * 1000) for record in state.messages_for("resident-a")]
+    assert first == [{"id": 1, "at": sent_at[0], "text": "Xin chào", "buttons": [{"title": "Một", "payload": "Một"}]},
+                     {"id": 2, "at": sent_at[1], "text": "", "buttons": [], "image_url": "http://example.test/a.png"}]
     assert client.get("/sandbox/api/messages?user_id=resident-a&after=2").get_json() == {"messages": []}
     assert client.get("/sandbox/api/messages?user_id=a b&after=0").status_code == 400
     assert client.get("/sandbox/api/messages?user_id=a&after=-1").status_code == 400
@@ -174,7 +182,154 @@ def test_a_resident_chats_with_the_bot_in_a_real_browser(browser, sandbox_bot):
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text
     wait.until(lambda d: bot_bubbles()[-1].startswith(texts.CONSENT))  # asked again, politely
-    browser.execute_script("const me = document.querySelectorAll('.bubble.me');"
-                           "me[me.length - 1].scrollIntoView();")
+
+
+def shown(browser) -> list[tuple[str, str]]:
+    """Return what the open thread shows, top to bottom: ("me" or "bot", the bubble's text)."""
+    return [tuple(pair) for pair in browser.execute_script(
+        "return [...document.querySelectorAll('.thread:not([hidden]) .bubble')].map((b) => ["
+        "  b.classList.contains('me') ? 'me' : 'bot', (b.querySelector('.text') || {}).textContent || '']);")]
+
+
+def say(browser, text: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.ID, "message-input").send_keys(text)
+    browser.find_element(By.ID, "send-button").click()
+
+
+def pick(browser, label: str) -> None:
+    """Become a preset user, opening the identity panel first when it is folded."""
+    from selenium.webdriver.common.by import By
+
+    for toggle in browser.find_elements(By.ID, "who-toggle"):
+        if toggle.get_attribute("aria-expanded") == "false":
+            toggle.click()
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, ".preset") if b.text == label).click()
+
+
+def test_a_thread_opened_later_shows_what_that_user_already_received(browser, sandbox_bot):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    sandbox_bot.add_staff("leader-1", "Tổ trưởng", "leader")
+    sandbox_bot.clock.set_local(2026, 12, 3, 9)  # office hours: the leader is told at once
+    browser.get(sandbox_bot.url + "/sandbox")
+    say(browser, "gặp người")
+    wait.until(lambda d: any("HT-0001" in text for who, text in shown(d)))
+    wait.until(lambda d: sandbox_bot.inbox("leader-1"))
+    notice = sandbox_bot.inbox("leader-1")[0]
+    assert notice.startswith("Cần hỗ trợ: HT-0001") and "nhận HT-0001" in notice
+
+    pick(browser, "Tổ trưởng")  # the first time this page shows leader-1
+    wait.until(lambda d: shown(d) == [("bot", notice)])
+    say(browser, "nhận HT-0001")  # and it keeps polling, without drawing the notice twice
+    claimed = texts.HANDOFF_CLAIMED_STAFF.format(code="HT-0001", name="")[:25]
+    wait.until(lambda d: len(shown(d)) == 3 and shown(d)[2][1].startswith(claimed))
+    assert shown(browser)[:2] == [("bot", notice), ("me", "nhận HT-0001")]
+
+    browser.refresh()  # a new page: the resident's thread comes back whole, in order
+    wait.until(lambda d: len(shown(d)) == 1 + len(sandbox_bot.inbox("resident-a")) >= 3)
+    assert shown(browser) == [("me", "gặp người")] + [("bot", text) for text in sandbox_bot.inbox("resident-a")]
+    pick(browser, "Tổ trưởng")
+    wait.until(lambda d: [who for who, _ in shown(d)] == ["bot", "me", "bot"])
+
+
+@pytest.fixture
+def phone():
+    """A 412×915 phone screen (the viewport of a common Android phone)."""
+    with chromium("--window-size=412,915") as driver:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 412, "height": 915, "deviceScaleFactor": 1, "mobile": True})
+        yield driver
+
+
+VISIBLE_IN_VIEWPORT = """
+const box = arguments[0].getBoundingClientRect();
+const x = box.left + box.width / 2, y = box.top + box.height / 2;
+return box.width > 0 && box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth
+  && arguments[0].contains(document.elementFromPoint(x, y));
+"""
+
+
+def test_on_a_phone_the_chat_gets_the_room_and_every_preset_is_reachable(phone, sandbox_bot):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(phone, 15)
+    phone.get(sandbox_bot.url + "/sandbox")
+    assert phone.execute_script("return [innerWidth, innerHeight]") == [412, 915]
+    toggle = phone.find_element(By.ID, "who-toggle")
+    assert toggle.text.startswith("Đang là: Cư dân A") and toggle.get_attribute("aria-expanded") == "false"
+    assert phone.find_element(By.ID, "chat").rect["height"] >= 915 / 2
+
+    toggle.click()
+    presets = phone.find_elements(By.CSS_SELECTOR, ".preset")
+    assert [p.text for p in presets] == ["Cư dân A", "Cư dân B", "Tổ trưởng", "Tình nguyện viên"]
+    for preset in presets:
+        assert phone.execute_script(VISIBLE_IN_VIEWPORT, preset), preset.text
+    assert phone.execute_script(VISIBLE_IN_VIEWPORT, phone.find_element(By.ID, "user-id"))
+    presets[3].click()
+    wait.until(lambda d: not presets[3].is_displayed())  # picking one folds the panel again
+    assert toggle.text.startswith("Đang là: Tình nguyện viên")
+    assert phone.find_element(By.ID, "user-id").get_attribute("value") == "volunteer-1"
+
+    pick(phone, "Cư dân A")
+    say(phone, "xin chào")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".thread:not([hidden]) .bot-button"))
+    assert phone.find_element(By.ID, "chat").rect["height"] >= 915 / 2
+    phone.execute_script("const me = document.querySelectorAll('.thread:not([hidden]) .bubble.me');"
+                         "me[me.length - 1].scrollIntoView();")
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOT))
+    phone.save_screenshot(str(SCREENSHOT))
+
+
+def test_a_long_pasted_message_reaches_the_webhook_whole(browser, sandbox_bot):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from sqlalchemy import select
+
+    from bot.store.models import Event
+
+    wait = WebDriverWait(browser, 15)
+    browser.get(sandbox_bot.url + "/sandbox")
+    text = ("Tôi muốn hỏi về thủ tục đăng ký tạm trú cho con. " * 60)[:2500]
+    say(browser, text)
+    wait.until(lambda d: shown(d) and shown(d)[0] == ("me", text))
+
+    def stored_texts():
+        with sandbox_bot.services.store.unit() as uow:
+            events = uow.session.scalars(select(Event).where(Event.event_name == "user_send_text")).all()
+            return [json.loads(event.raw)["message"]["text"] for event in events]
+
+    wait.until(lambda d: stored_texts() == [text])
+
+    box = browser.find_element(By.ID, "message-input")
+    browser.execute_script("arguments[0].value = arguments[1]", box, "x" * 10_001)  # as a paste would
+    browser.find_element(By.ID, "send-button").click()
+    error = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".thread:not([hidden]) .note.error"))
+    assert "10.000" in error[0].text and "10.001" in error[0].text
+    assert box.get_attribute("value") == "x" * 10_001  # kept, to shorten
+    assert [text for who, text in shown(browser) if who == "me"] == [text] and stored_texts() == [text]
+
+
+def test_a_button_with_a_shorter_title_sends_its_whole_option(browser, sandbox_bot):
+    """As Zalo's oa.query.show: the button shows its title; a tap sends its payload as the user's text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from bot.zalo.messages import buttons_body
+
+    option, titles = "Khai sinh, thường trú, BHYT, căn cước", ["Chỉ khai sinh", "Cả 4 việc, có căn cước"]
+    body = buttons_body("resident-a", "Nhà mình muốn làm những việc gì cho bé ạ?", ["Chỉ khai sinh", option], titles)
+    sandbox_bot.standin.state.record_message("/v3.0/oa/message/cs", body, user_id="resident-a",
+                                             text=body["message"]["text"], buttons=titles)
+    wait = WebDriverWait(browser, 15)
+    browser.get(sandbox_bot.url + "/sandbox")
+    button = wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".bot-button")
+                                   if b.text == "Cả 4 việc, có căn cước"])
+    button[0].click()
+    wait.until(lambda d: any(b.text.startswith(option) for b in d.find_elements(By.CSS_SELECTOR, ".bubble.me")))
+    assert sandbox_bot.standin.state.wait_for_messages("resident-a", 2, timeout=10)  # the bot answered it
+    with sandbox_bot.services.store.unit() as uow:
+        assert option in uow.events.recent_texts("resident-a")

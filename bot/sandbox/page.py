@@ -18,7 +18,7 @@ blueprint = Blueprint("sandbox", __name__, url_prefix="/sandbox", template_folde
 USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|gif)")
 MAX_UPLOAD_BYTES = 1_000_000
-MAX_TEXT_CHARS = 2000
+MAX_TEXT_CHARS = 10_000  # Zalo lets a person send long messages; the bot says when it read only the start
 IMAGE_MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"GIF87a": "gif", b"GIF89a": "gif"}
 PRESETS = [("Cư dân A", "resident-a"), ("Cư dân B", "resident-b"),
            ("Tổ trưởng", "leader-1"), ("Tình nguyện viên", "volunteer-1")]
@@ -43,7 +43,10 @@ def _bad(reason: str, status: int = 400) -> tuple[Response, int]:
 @blueprint.get("")
 def page() -> Response:
     """Serve the phone-like chat page."""
-    response = Response(render_template("sandbox.html", presets=PRESETS))
+    # The page keeps what each user sent in the tab, under this app's run: a restarted sandbox (and
+    # its stand-in, which forgot every message) starts clean.
+    run = current_app.extensions.setdefault("sandbox_page_run", secrets.token_hex(4))
+    response = Response(render_template("sandbox.html", presets=PRESETS, max_text_chars=MAX_TEXT_CHARS, run=run))
     response.headers["Content-Security-Policy"] = CSP
     return response
 
@@ -146,11 +149,15 @@ def messages() -> tuple[Response, int] | Response:
 
 
 def _shown(record: dict) -> dict:
-    """Reduce a stand-in record to what the page draws: text, button titles, an image."""
+    """Reduce a stand-in record to what the page draws: text, buttons (the title shown and the payload a tap
+    sends back, as Zalo's oa.query.show does), an image, when (epoch ms)."""
     payload = ((record.get("payload") or {}).get("message") or {}).get("attachment") or {}
     element = next(iter((payload.get("payload") or {}).get("elements") or []), {})
     text = record.get("text") or "\n".join(filter(None, [element.get("title"), element.get("subtitle")]))
-    shown = {"id": record["id"], "text": text or "", "buttons": record.get("buttons") or []}
+    sent = [b for b in (payload.get("payload") or {}).get("buttons") or [] if isinstance(b, dict)]
+    buttons = ([{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in sent]
+               or [{"title": title, "payload": title} for title in record.get("buttons") or []])
+    shown = {"id": record["id"], "at": int(record["at"] * 1000), "text": text or "", "buttons": buttons}
     if element.get("media_type") in ("image", "gif") and element.get("url"):
         shown["image_url"] = element["url"]
     return shown

@@ -1,6 +1,7 @@
 // Sandbox chat page: every action becomes a Zalo event signed by the server and POSTed to the
 // real webhook; the bot's replies are polled from the Zalo stand-in. Text is always set with
-// textContent, never innerHTML, so whatever a resident types is shown as typed.
+// textContent, never innerHTML, so whatever a resident types is shown as typed. What each user
+// sent is kept in the tab (sessionStorage), so a thread opened later comes back whole.
 "use strict";
 
 (() => {
@@ -8,14 +9,19 @@
   const MAX_UPLOAD_BYTES = 1000000;
   const HANOI = { lat: 21.0285, lng: 105.8542 };  // Hoàn Kiếm, the fallback location
   const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+  const KEPT_PER_USER = 200;
 
   const root = document.querySelector(".phone");
   const urls = root.dataset;
+  const MAX_TEXT_CHARS = Number(urls.maxTextChars);
+  const SENT_KEYS = "sandbox-sent:" + urls.run + ":";  // one app run: a restarted sandbox starts clean
   const chat = document.getElementById("chat");
   const userInput = document.getElementById("user-id");
   const messageInput = document.getElementById("message-input");
   const photoInput = document.getElementById("photo-input");
-  const threads = new Map();  // user id -> {userId, el, after, synced}
+  const whoToggle = document.getElementById("who-toggle");
+  const whoPanel = document.getElementById("who-panel");
+  const threads = new Map();  // user id -> {userId, el, history, sent, after, synced}
   let active = null;
   let sendQueue = Promise.resolve();  // sends go out one at a time, in order
   let pollBusy = false;
@@ -28,21 +34,26 @@
     return node;
   }
 
-  function clock() {
-    return new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+  function clock(at) {
+    return new Date(at || Date.now()).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
   }
 
-  function append(thread, node) {
-    thread.el.appendChild(node);
+  function count(n) {
+    return n.toLocaleString("vi-VN");
+  }
+
+  // `into`: the thread's history slot, above whatever was drawn while the history was loading.
+  function append(thread, node, into) {
+    (into || thread.el).appendChild(node);
     if (thread === active) chat.scrollTop = chat.scrollHeight;
     return node;
   }
 
-  function note(thread, text, isError) {
-    return append(thread, el("div", isError ? "note error" : "note", text));
+  function note(thread, text, isError, into) {
+    return append(thread, el("div", isError ? "note error" : "note", text), into);
   }
 
-  function bubble(thread, who, text, imageUrl) {
+  function bubble(thread, who, text, imageUrl, at, into) {
     const node = el("div", "bubble " + who);
     if (imageUrl && /^https?:\/\//i.test(imageUrl)) {
       const img = el("img");
@@ -51,19 +62,19 @@
       node.appendChild(img);
     }
     if (text) node.appendChild(el("span", "text", text));
-    node.appendChild(el("span", "time", clock()));
-    return append(thread, node);
+    node.appendChild(el("span", "time", clock(at)));
+    return append(thread, node, into);
   }
 
-  function botBubble(thread, message) {
-    const node = bubble(thread, "bot", message.text, message.image_url);
+  function botBubble(thread, message, into) {
+    const node = bubble(thread, "bot", message.text, message.image_url, message.at, into);
     if (!message.buttons || !message.buttons.length) return;
     const row = el("div", "bot-buttons");
-    for (const title of message.buttons) {
+    for (const { title, payload } of message.buttons) {
       const button = el("button", "bot-button", title);
       button.type = "button";
-      // Zalo's oa.query.show button sends its title back as the user's own text message.
-      button.addEventListener("click", () => sendText(title));
+      // Zalo's oa.query.show button sends its payload (the whole option) back as the user's own message.
+      button.addEventListener("click", () => sendText(payload));
       row.appendChild(button);
     }
     node.insertBefore(row, node.lastChild);
@@ -80,26 +91,74 @@
     }
   }
 
+  // --- what each user sent, kept in this tab (the stand-in only holds what the bot sent) --------
+
+  function loadSent(userId) {
+    try {
+      return JSON.parse(sessionStorage.getItem(SENT_KEYS + userId)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function keepSent(thread, item) {
+    try {
+      const kept = loadSent(thread.userId).concat(Object.assign({ at: Date.now() }, item));
+      sessionStorage.setItem(SENT_KEYS + thread.userId, JSON.stringify(kept.slice(-KEPT_PER_USER)));
+    } catch (error) {
+      // storage full or turned off: the thread is only not restored after a reload
+    }
+  }
+
+  function forgetOtherRuns() {
+    try {
+      for (const key of Object.keys(sessionStorage)) {
+        if (key.startsWith("sandbox-sent:") && !key.startsWith(SENT_KEYS)) sessionStorage.removeItem(key);
+      }
+    } catch (error) {
+      // nothing kept, nothing to forget
+    }
+  }
+
+  function mine(thread, text, imageUrl) {
+    keepSent(thread, { who: "me", text, image_url: imageUrl });
+    return bubble(thread, "me", text, imageUrl);
+  }
+
+  function mineNote(thread, text) {
+    keepSent(thread, { who: "note", text });
+    return note(thread, text);
+  }
+
   // --- users -------------------------------------------------------------------------------
+
+  function fold(open) {
+    whoPanel.hidden = !open;
+    whoToggle.setAttribute("aria-expanded", String(open));
+  }
 
   function switchTo(userId) {
     if (active && active.userId === userId) return active;
     if (active) active.el.hidden = true;
     let thread = threads.get(userId);
     if (!thread) {
-      thread = { userId, el: el("div", "thread"), after: null, synced: null };
+      thread = { userId, el: el("div", "thread"), after: null, synced: null, sent: loadSent(userId) };
       thread.el.dataset.userId = userId;
       chat.appendChild(thread.el);
       threads.set(userId, thread);
       active = thread;
       note(thread, "Bạn đang nhắn với tư cách: " + userId);
+      thread.history = append(thread, el("div", "history"));
     }
     active = thread;
     thread.el.hidden = false;
     chat.scrollTop = chat.scrollHeight;
+    let name = userId;
     for (const preset of document.querySelectorAll(".preset")) {
       preset.classList.toggle("active", preset.dataset.userId === userId);
+      if (preset.dataset.userId === userId) name = preset.textContent.trim();
     }
+    document.getElementById("who-name").textContent = name;
     ensureSynced(thread);
     return thread;
   }
@@ -107,6 +166,7 @@
   function currentThread() {
     const userId = userInput.value.trim();
     if (!USER_ID.test(userId)) {
+      fold(true);
       userInput.focus();
       if (active) note(active, "Mã người dùng chỉ gồm chữ không dấu, số, - và _ (tối đa 64 ký tự).",
                        true);
@@ -115,15 +175,31 @@
     return switchTo(userId);
   }
 
-  // Start a new thread after what the bot already sent earlier, so old replies are not replayed.
+  // A thread opened for the first time shows what the user already has, then polls after it.
   function ensureSynced(thread) {
     if (!thread.synced) {
       thread.synced = fetchMessages(thread).then((messages) => {
-        if (messages) thread.after = Math.max(0, ...messages.map((m) => m.id));
-        else thread.synced = null;
+        if (!messages) {
+          thread.synced = null;
+          return;
+        }
+        drawHistory(thread, messages);
+        thread.after = Math.max(0, ...messages.map((m) => m.id));
       });
     }
     return thread.synced;
+  }
+
+  // The bot's messages and what this tab kept of the user's own, in time order (ties: the user's first).
+  function drawHistory(thread, messages) {
+    const items = thread.sent.concat(messages.map((message) => Object.assign({ who: "bot" }, message)));
+    thread.sent = [];
+    items.sort((a, b) => a.at - b.at);
+    for (const item of items) {
+      if (item.who === "bot") botBubble(thread, item, thread.history);
+      else if (item.who === "note") note(thread, item.text, false, thread.history);
+      else bubble(thread, "me", item.text, item.image_url, item.at, thread.history);
+    }
   }
 
   async function fetchMessages(thread) {
@@ -193,13 +269,22 @@
   function sendText(text) {
     const thread = currentThread();
     if (!thread || !text.trim()) return;
-    bubble(thread, "me", text);
+    mine(thread, text);
     send(thread, "text", { text });
   }
 
   function sendTyped() {
     const text = messageInput.value;
     if (!text.trim()) return;
+    const length = [...text].length;  // characters, as the server counts them (not UTF-16 units)
+    if (length > MAX_TEXT_CHARS) {
+      const thread = currentThread();
+      if (thread) {
+        note(thread, "Tin nhắn dài " + count(length) + " ký tự, hộp thử nghiệm gửi được tối đa "
+             + count(MAX_TEXT_CHARS) + " ký tự. Tin chưa gửi: bác rút ngắn hoặc chia thành vài tin nhé.", true);
+      }
+      return;  // the text stays in the box, to shorten
+    }
     messageInput.value = "";
     sendText(text);
     messageInput.focus();
@@ -219,7 +304,7 @@
       note(thread, "Không tải được ảnh lên: " + (uploaded.data.error || uploaded.status), true);
       return;
     }
-    bubble(thread, "me", "", uploaded.data.url);
+    mine(thread, "", uploaded.data.url);
     send(thread, "image", { image_url: uploaded.data.url });
   }
 
@@ -245,15 +330,15 @@
     if (!thread) return;
     const place = await askLocation();
     if (!place) return;
-    bubble(thread, "me", "📍 Vị trí: " + place.lat.toFixed(5) + ", " + place.lng.toFixed(5));
+    mine(thread, "📍 Vị trí: " + place.lat.toFixed(5) + ", " + place.lng.toFixed(5));
     send(thread, "location", place);
   }
 
   function sendPlain(kind, shown, asNote) {
     const thread = currentThread();
     if (!thread) return;
-    if (asNote) note(thread, shown);
-    else bubble(thread, "me", shown);
+    if (asNote) mineNote(thread, shown);
+    else mine(thread, shown);
     send(thread, kind, {});
   }
 
@@ -269,14 +354,20 @@
   });
   userInput.addEventListener("change", currentThread);
   userInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") currentThread();
+    if (event.key === "Enter" && currentThread()) fold(false);
   });
   for (const preset of document.querySelectorAll(".preset")) {
     preset.addEventListener("click", () => {
       userInput.value = preset.dataset.userId;
-      currentThread();
+      if (currentThread()) fold(false);
     });
   }
+  whoToggle.addEventListener("click", () => fold(whoPanel.hidden));
+  whoPanel.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    fold(false);
+    whoToggle.focus();
+  });
   photoInput.addEventListener("change", () => {
     sendPhoto(photoInput.files[0]).finally(() => { photoInput.value = ""; });
   });
@@ -286,6 +377,7 @@
   click("follow-button", () => sendPlain("follow", "Bạn đã quan tâm OA", true));
   click("unfollow-button", () => sendPlain("unfollow", "Bạn đã bỏ quan tâm OA", true));
 
+  forgetOtherRuns();
   currentThread();
   poll();
 })();
