@@ -216,6 +216,18 @@ STATUS_NEXT = {
     "da_huy": "Nếu bác vẫn cần, bác nhắn lại cho tổ hoặc gọi {phone} ạ.",
 }
 WHO_DEFAULT = "Tổ dân phố"
+# --- A resident following their own request (bot/handlers/lookup.py) ---
+LOOKUP_TITLE = "Hồ sơ {code}: {title}"
+LOOKUP_STATUS = "Tình trạng: {status}"
+LOOKUP_LAST_CHANGE = "Cập nhật gần nhất: {when} ({what})"
+LOOKUP_SENT = "bác gửi yêu cầu"
+LOOKUP_NOT_FOUND = ("Tổ không tìm thấy hồ sơ {code} của bác ạ. Bác xem lại mã trong tin nhắn tổ đã gửi, hoặc "
+                    "nhắn «hồ sơ của tôi» để xem các yêu cầu của bác.")
+LOOKUP_NONE_OPEN = "Bác chưa có yêu cầu nào đang mở ạ."
+LOOKUP_LIST_TITLE = "Các yêu cầu đang mở của bác (mới nhất trước):"
+LOOKUP_LIST_LINE = "- {code}: {title} ({status})"
+LOOKUP_LIST_HINT = "Bác gõ mã (ví dụ {code}) để xem chi tiết ạ."
+LOOKUP_BACK_TO_QUESTION = "Bác gõ «nhắc lại» để tiếp tục câu tổ đang hỏi ạ."
 RESIDENT = "Cư dân"
 PENDING_INTRO = "Bác có {n} thông báo mới từ tổ dân phố:"
 FOLLOW_UP_QUESTION = "Phản ánh {code} của bác đã được xử lý chưa ạ?"

@@ -16,6 +16,7 @@ from bot.handlers import (
     flood,
     follow,
     handoff,
+    lookup,
     my_data,
     staff_commands,
 )
@@ -79,6 +80,7 @@ ROUTES: tuple[tuple[str, Route], ...] = (
     ("the rating after a handoff (Mode.RATE)", handoff.rating),
     ("the follow-up of a finished report (Mode.FOLLOW_UP)", lambda ctx, state: follow_up_reply(ctx, state)),
     ("«hủy lịch», «đổi lịch»", _without_state(appointments.resident_command)),
+    ("a code to look up («TT-0001», «tra cứu TT-0001»), «hồ sơ của tôi»", lookup.handle),
 )
 
 
