@@ -43,8 +43,11 @@ def button_title(option: str, short: str = "") -> str:
 
 @dataclass(frozen=True)
 class Image:
+    """A photo by its address, or by the attachment id Zalo gave an upload (`url` then empty)."""
+
     url: str
     caption: str = ""
+    attachment_id: str = ""
     kind: str = field(default="image", init=False)
 
 

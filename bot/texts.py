@@ -345,3 +345,41 @@ GROUP_REMOVED = "Đã bỏ {n} người khỏi nhóm «{name}» (nhóm còn {cou
 GROUP_NOT_FOUND = ("Không tìm thấy thành viên: {missing}. Số điện thoại phải là số đã đăng ký thành viên "
                    "(cư dân nhắn «đăng ký thành viên», tổ trưởng duyệt).")
 GROUP_DELETED = "Đã xóa nhóm «{name}» ({count} người). Thông báo cũ vẫn giữ nguyên."
+
+# --- Promised times (bot/flows/promises.py, config/schedule.yaml working_time) -------------------------
+PROMISE = "Tổ sẽ trả lời bác trước {hour} {day} ạ."
+PROMISE_TODAY = "hôm nay"
+PROMISE_TOMORROW = "ngày mai"
+PROMISE_ON = "{weekday}, ngày {date}"
+PROMISE_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+# To leaders: in «yêu cầu mới» and the evening digest
+PROMISE_OVERDUE_MARK = " · QUÁ HẠN HẸN"
+PROMISE_NEAR_MARK = " · sắp đến hạn"
+DIGEST_PROMISES = "Quá hạn hẹn trả lời: {overdue}. Sắp đến hạn: {near}."
+
+# --- Reports of the same thing, anonymous reports (bot/services/duplicates.py, flows/engine.py) --------
+DUPLICATE_OFFER = ("Đã có {n} người báo việc này ({code}), tổ đang xử lý. Bác muốn theo dõi việc đó (có tin mới "
+                   "tổ báo bác), hay vẫn gửi phản ánh của bác?")
+DUPLICATE_OPTIONS = ("Theo dõi việc này", "Vẫn gửi phản ánh")
+DUPLICATE_FOLLOWING = "Dạ, bác đang theo dõi {code}. Việc này có tin mới, tổ sẽ báo bác ạ."
+FOLLOWER_STATUS_NOTICE = "Việc bác theo dõi ({code}): {status}."
+ANONYMOUS = "Ẩn danh"
+ANONYMOUS_MARK = "[ẨN DANH] "  # in «yêu cầu mới»
+# --- Proof when done, and the resident's rating (bot/services/proofs.py, bot/handlers/proof_chat.py) ---
+DONE_NOTICE = "Hồ sơ {code} của bác: Đã xử lý xong. Cảm ơn bác đã báo cho tổ ạ."
+DONE_NOTE = "Ghi chú của {who}: {note}"
+DONE_PHOTO_CAPTION = "Ảnh sau khi xử lý {code}"
+REPORT_RATE_QUESTION = "Bác thấy tổ xử lý việc {code} thế nào ạ?"
+# To the staff member closing in chat («xong PA-0001», then a photo and/or a note)
+PROOF_ASK = ("Đóng {code}: bác gửi ảnh sau khi làm xong và/hoặc một dòng ghi chú cho người dân. "
+             "Xong thì nhắn «gửi» (nhắn «gửi» ngay nếu không có gì kèm; «thôi» để không đóng nữa).")
+PROOF_ASK_PHOTO = "Đã ghi chú cho {code}. Bác gửi ảnh nếu có, hoặc nhắn «gửi» để báo người dân."
+PROOF_ASK_NOTE = "Đã nhận ảnh cho {code}. Bác nhắn một dòng ghi chú, hoặc nhắn «gửi» để báo người dân."
+PROOF_SENT = "Đã đóng {code} và báo người dân{what}."
+PROOF_SENT_WHAT = {(True, True): " (kèm ảnh và ghi chú)", (True, False): " (kèm ảnh)",
+                   (False, True): " (kèm ghi chú)", (False, False): ""}
+PROOF_HELD = "Đã đóng {code}. Người dân quá 7 ngày chưa nhắn tổ: tin sẽ đến khi họ nhắn lại."
+PROOF_CANCELLED = "Đã thôi, {code} chưa đóng."
+PROOF_UNKNOWN = "Không thấy yêu cầu {code}."
+PROOF_ALREADY = "{code} đã đóng rồi."
+PROOF_NOT_YOURS = "{code} đang giao cho người khác; bác báo tổ trưởng nhé."

@@ -32,6 +32,15 @@ def test_a_resident_looks_up_their_request_by_its_code_however_they_write_it(bot
     assert "Tình trạng: Đang xử lý" in reply and "(Đang xử lý)" in reply
 
 
+def test_a_report_looked_up_says_by_when_the_to_answers(bot):
+    bot.clock.set_local(2026, 12, 4, 20)  # a Friday evening
+    for said in ("phản ánh", "đồng ý", "không", "1", "Rác để đầu ngõ 5 ba ngày nay", "bỏ qua", "bỏ qua", "có"):
+        bot.say("r5", said)
+    assert "PA-0001" in bot.say("r5", "gửi")[0]
+    (reply,) = bot.say("r5", "tra cứu PA-0001")
+    assert "Tình trạng: Mới" in reply and "Tổ sẽ trả lời bác trước 14h ngày mai ạ." in reply
+
+
 def test_someone_elses_code_and_an_unknown_code_get_the_same_answer(bot):
     add(bot, "TT", "tam_tru", "r1")
     (others,) = bot.say("r2", "TT-0001")

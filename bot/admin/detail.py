@@ -10,9 +10,10 @@ from bot.admin import texts as t
 from bot.admin.auth import can_see, leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.conversation import older_messages, request_conversation
+from bot.admin.proof import proof_from_form, proof_shown
 from bot.admin.rows import Presenter
 from bot.runtime.outbox import queue_reply
-from bot.services import casework
+from bot.services import casework, proofs
 from bot.services.groups import resident_name
 
 
@@ -31,17 +32,20 @@ def request_page(code: str):
     catalog, sandbox = services().runtime.catalog, services().settings.sandbox
     with services().store.unit() as uow:
         row = _load(uow, code)
-        presenter = Presenter(uow, catalog, sandbox)
+        presenter = Presenter(uow, catalog, sandbox, now=now())  # now: how near its promise is
         shown = presenter.row(row)
         history = [_history_line(change) for change in uow.casework.history(row.id)]
         conversation = request_conversation(uow, row, sandbox)
         staff_rows = uow.staff.list()
+        followers = [masked_name(resident_name(uow, user_id)) for user_id in uow.requests.followers_of(row.id)]
+        closing = proof_shown(uow, row, sandbox)
         uow.audit.record(g.staff.zalo_id, g.staff.name, "view_request", row.code)
         uow.commit()
     return render_template("admin/request.html", row=shown, history=history, conversation=conversation,
                            lines=conversation.lines,
                            statuses=[(key, texts.STATUS_LABELS[key]) for key in casework.STATUSES],
-                           staff_rows=staff_rows, assignee_id=row.assignee_id)
+                           staff_rows=staff_rows, assignee_id=row.assignee_id, followers=followers,
+                           closing=closing)
 
 
 @blueprint.get("/requests/<code>/older")
@@ -54,6 +58,13 @@ def older_messages_page(code: str):
         uow.audit.record(g.staff.zalo_id, g.staff.name, "view_older_messages", row.code)
         uow.commit()
     return render_template("admin/older.html", code=row.code, resident=resident, lines=lines)
+
+
+def masked_name(name: str) -> str:
+    """A follower as the leader sees them: initials only («N*** V*** H***»); a nameless «Cư dân …1234» stays."""
+    if name.startswith("Cư dân …"):
+        return name
+    return " ".join(word[:1] + "***" for word in name.split())
 
 
 def _history_line(change) -> dict:
@@ -76,8 +87,16 @@ def change_status(code: str):
     with services().store.unit() as uow:
         row = _load(uow, code)
         unchanged = row.status == status
-        messages = casework.change_status(uow, row, status, g.staff.zalo_id, g.staff.name, now(),
-                                          services().runtime.catalog.neighborhood.phone)
+        if status == proofs.DONE and casework.is_open(row):  # closing: with the photo and note, if given
+            proof = proof_from_form()
+            if isinstance(proof, str):
+                flash(proof)
+                return redirect(url_for("admin.request_page", code=code))
+            messages = proofs.close(uow, row, proof, g.staff.zalo_id, g.staff.name, now(),
+                                    services().runtime.catalog.neighborhood.phone)
+        else:
+            messages = casework.change_status(uow, row, status, g.staff.zalo_id, g.staff.name, now(),
+                                              services().runtime.catalog.neighborhood.phone)
         for message in messages:
             queue_reply(uow, message, None, hold=timedelta(0))
         uow.commit()

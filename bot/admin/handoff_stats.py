@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.admin import texts as t
+from bot.flows.promises import answered_in_time
 
 SCORES = (1, 2, 3)  # texts.RATE_OPTIONS, worst first
 
@@ -50,10 +51,9 @@ def claimed_in_time(handoff, promise: timedelta, now: datetime) -> bool | None:
     told = handoff.notified_at or (handoff.created_at if handoff.claimed_at else None)
     if told is None:
         return None
-    waited = (handoff.claimed_at or handoff.closed_at or now) - told
-    if handoff.claimed_at is None and waited <= promise:
-        return None
-    return handoff.claimed_at is not None and waited <= promise
+    if handoff.claimed_at is None and handoff.closed_at is not None and handoff.closed_at - told <= promise:
+        return None  # cancelled within the promise
+    return answered_in_time(told + promise, handoff.claimed_at, now)
 
 
 def handoffs_by_month(uow, months: list[tuple[str, datetime, datetime]]) -> list[list]:

@@ -11,7 +11,8 @@ from bot.admin.base import local_time
 from bot.admin.images import image_source
 from bot.clock import local
 from bot.flows.maps import location_map_url
-from bot.services.casework import kind_title
+from bot.flows.promises import promise_state
+from bot.services.casework import is_anonymous, is_answered, kind_title
 from bot.services.groups import resident_name
 from bot.store.models import ServiceRequest
 
@@ -42,6 +43,9 @@ class RequestRow:
     urgent: bool = False
     created_local: datetime | None = None  # the same time as a date, for spreadsheets
     age: str = ""  # «2 giờ trước»: with a presenter that knows the time
+    promise: str = ""  # "overdue", "near" or "": with a presenter that knows the time (bot/flows/promises.py)
+    due: str = ""  # the promised time, local («14:00 06/03/2027»); "" for none
+    anonymous: bool = False  # a report sent without a name: the resident is shown as «Ẩn danh»
 
     @property
     def answers_text(self) -> str:
@@ -86,15 +90,23 @@ class Presenter:
         return tuple(out)
 
     def row(self, request: ServiceRequest) -> RequestRow:
+        anonymous = is_anonymous(request)
         return RequestRow(code=request.code, status=request.status,
                           kind_title=kind_title(self.catalog, request.kind),
                           status_label=texts.STATUS_LABELS.get(request.status, request.status),
                           channel_label=texts.CHANNEL_LABELS.get(request.channel or "", t.NO_CHANNEL),
-                          created=local_time(request.created_at), resident=self.resident(request.user_id),
+                          created=local_time(request.created_at),
+                          resident=t.ANONYMOUS if anonymous else self.resident(request.user_id), anonymous=anonymous,
                           assignee=self.assignee(request.assignee_id), answers=self.answers(request),
                           urgent=bool(request.urgent),
                           created_local=local(request.created_at).replace(microsecond=0),
-                          age=age_text(request.created_at, self.now) if self.now else "")
+                          age=age_text(request.created_at, self.now) if self.now else "",
+                          promise=self.promise(request), due=local_time(request.due_at) if request.due_at else "")
+
+    def promise(self, request: ServiceRequest) -> str:
+        if self.now is None:
+            return ""
+        return promise_state(request.due_at, self.now, self.catalog.working_time, is_answered(request))
 
 
 def age_text(created: datetime, now: datetime) -> str:

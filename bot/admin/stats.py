@@ -13,6 +13,8 @@ from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.charts import Chart, stacked_rows
 from bot.admin.handoff_stats import handoff_months, promised_claim_time, rating_labels, rating_scale
+from bot.admin.promise_stats import promise_months
+from bot.admin.rating_stats import ratings_by_kind
 from bot.clock import local, utc
 from bot.services.casework import STATUSES, kind_title
 
@@ -78,7 +80,10 @@ def stats():
     with services().store.unit() as uow:
         groups = statistics(uow, runtime.catalog, at)
         handoffs = handoff_months(uow, runtime, month_ranges(at), at)
+        rated = ratings_by_kind(uow, month_ranges(at), lambda key: kind_title(runtime.catalog, key))
+        promised = promise_months(uow, month_ranges(at), at)
     total = sum(groups[0].month_totals)
     return render_template("admin/stats.html", groups=groups, total=total, handoffs=handoffs,
                            promise_minutes=int(promised_claim_time(runtime, None).total_seconds() // 60),
-                           rating_labels=rating_labels(), rating_scale=rating_scale())
+                           rating_labels=rating_labels(), rating_scale=rating_scale(), promised=promised,
+                           rated=rated, months=[label for label, _, _ in month_ranges(at)])

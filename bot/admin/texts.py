@@ -188,3 +188,34 @@ ANSWER_LABELS = {"loai": "Loại khẩn cấp", "tin_nhan": "Cư dân nhắn", "
 # --- Dashboard sessions (bot/admin/sessions.py) ----------------------------------------------------
 SESSION_ENDED = ("Phiên đăng nhập đã kết thúc (đã đăng xuất, mật khẩu vừa đổi, hoặc lâu không dùng). "
                  "Bạn đăng nhập lại nhé.")
+# --- Proof when done, and the resident's rating (issue 28) ------------------------------------------
+PROOF_TITLE = "Khi đóng"
+PROOF_PHOTO = "Ảnh khi xong (nếu đóng)"
+PROOF_NOTE = "Ghi chú gửi người dân (nếu đóng)"
+PROOF_HINT = "Chỉ dùng khi chọn «Đã xong»: người dân nhận ảnh và ghi chú kèm tin báo xong."
+PROOF_BY = "{who}, {at}"
+PROOF_NONE = "Đóng không kèm ảnh/ghi chú"
+PROOF_PHOTO_ALT = "Ảnh khi xử lý xong"
+PROOF_RATING = "Người dân chấm: {score} ({label})"
+PROOF_NOT_RATED = "Người dân chưa chấm."
+PROOF_PHOTO_TOO_BIG = "Ảnh quá lớn: Zalo nhận ảnh JPG/PNG đến 1 MB. Bạn chọn ảnh nhỏ hơn nhé."
+PROOF_PHOTO_NOT_IMAGE = "Chỉ gửi được ảnh JPG hoặc PNG."
+PROOF_UPLOAD_FAILED = "Chưa gửi được ảnh lên Zalo. Trạng thái chưa đổi; bạn thử lại sau nhé."
+REPORT_RATING_TITLE = "Người dân chấm việc đã xong"
+REPORT_RATING_NOTE = "Theo tháng đóng việc. Mỗi ô: số lượt chấm, điểm trung bình ({scale})."
+REPORT_RATING_EMPTY = "Chưa có ai chấm."
+REPORT_RATING_CELL = "{n} lượt, TB {average}"
+# --- Promised times (bot/flows/promises.py): the list, the request page, statistics ---------------------
+PROMISE_MARKS = {"overdue": "Quá hạn hẹn", "near": "Sắp đến hạn"}
+PROMISE_DUE = "Hẹn trả lời trước {due}"
+PROMISE_LABEL = "Hẹn trả lời trước"
+PROMISE_STATS_TITLE = "Trả lời đúng hẹn"
+PROMISE_STATS_NOTE = ("Yêu cầu có hẹn trả lời, theo tháng gửi. «Trả lời» là lần đầu một người chuyển khỏi «Mới» "
+                      "hoặc giao việc. Chưa tính những yêu cầu chưa đến hạn mà chưa ai trả lời.")
+PROMISE_STATS_MONTH = "Tháng"
+PROMISE_STATS_SHARE = "Đúng hẹn"
+PROMISE_STATS_EMPTY = "Chưa có yêu cầu nào có hẹn trả lời."
+# --- Reports of the same thing, anonymous reports (issue 28) -----------------------------------------
+ANONYMOUS = "Ẩn danh"
+FOLLOWERS_TITLE = "Người cùng báo"
+FOLLOWERS_COUNT = "{n} người theo dõi việc này (báo cùng việc, không gửi phản ánh riêng); họ được báo khi đổi trạng thái."

@@ -155,6 +155,11 @@ def agrees(text: str) -> bool | None:
 
 def _yesno(step: Step, text: str, today: date) -> Checked:
     said = normalize(text)
+    # The step's own words first, the longest found deciding: «không muốn để lại tên» (a yes to «gửi mà
+    # không để lại tên?») holds «để lại tên» (a no)
+    found = [(len(p), key) for key, phrases in step.words.items() for p in phrases if f" {p} " in f" {said} "]
+    if found:
+        return Checked("Có" if max(found)[1] == "yes" else "Không")
     if said in YES or (said.startswith("co ") and len(said) < 12):
         return Checked("Có")
     if said in NO or said.startswith(("khong ", "chua ")):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from bot.flows.facts import Place
 from bot.flows.intents import HUMAN, IntentMatcher
 from bot.flows.procedure_files import load_procedures
 from bot.flows.procedures import Procedure, ProcedureFileError
+from bot.flows.promises import DAY_NAMES, WorkingTime
 from bot.flows.text import normalize
 
 
@@ -54,6 +56,7 @@ class Catalog:
     parts: tuple[DayPart, ...] = ()
     evening_reminder_hour: int = 19
     emergencies: EmergencyMatcher | None = None
+    working_time: WorkingTime = WorkingTime()  # when promises run (config/schedule.yaml `working_time`)
 
     def part(self, key: str) -> DayPart | None:
         return next((p for p in self.parts if p.key == key), None)
@@ -110,7 +113,7 @@ def _not_covered(path: Path) -> tuple[str, ...]:
     return tuple(phrases)
 
 
-def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int]:
+def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int, WorkingTime]:
     data = _read(path)
     parts = []
     for number, raw in enumerate(data.get("parts") or [], start=1):
@@ -124,7 +127,35 @@ def _schedule(path: Path) -> tuple[tuple[DayPart, ...], int]:
         parts.append(part)
     if not parts:
         raise ProcedureFileError(path, None, "at least one part of the day is needed")
-    return tuple(parts), int(data.get("evening_reminder_hour", 19))
+    return tuple(parts), int(data.get("evening_reminder_hour", 19)), _working_time(path, data.get("working_time"))
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line a top-level key starts on, for errors that name it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, text in enumerate(lines, start=1) if text.startswith(f"{key}:")), None)
+
+
+def _working_time(path: Path, raw: object) -> WorkingTime:
+    """`working_time` (optional: Monday–Saturday 7h–21h): days (T2 … CN), start, end, holidays (dates)."""
+    if raw is None:
+        return WorkingTime()
+
+    def fail(message):
+        raise ProcedureFileError(path, _key_line(path, "working_time"), f"working_time: {message}")
+
+    if not isinstance(raw, dict) or set(raw) - {"days", "start", "end", "holidays"}:
+        fail("must be a mapping of days, start, end and holidays")
+    days = raw.get("days", list(DAY_NAMES[:6]))
+    if not isinstance(days, list) or not days or not all(d in DAY_NAMES for d in days):
+        fail(f"days must be a list of {', '.join(DAY_NAMES)}")
+    start, end = raw.get("start", 7), raw.get("end", 21)
+    if type(start) is not int or type(end) is not int or not 0 <= start < end <= 24:
+        fail("start and end must be whole hours with 0 <= start < end <= 24")
+    holidays = raw.get("holidays") or []
+    if not isinstance(holidays, list) or not all(type(h) is date for h in holidays):
+        fail("holidays must be a list of dates (YYYY-MM-DD)")
+    return WorkingTime(frozenset(DAY_NAMES.index(d) for d in days), start, end, frozenset(holidays))
 
 
 def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
@@ -152,6 +183,6 @@ def load_catalog(config_dir: Path, overrides: Path | None = None) -> Catalog:
     matcher = IntentMatcher({pid: p.triggers for pid, p in procedures.items()}, neighborhood.places,
                             frozenset(pid for pid, p in procedures.items() if p.steps),
                             _not_covered(pick("not_covered.yaml")))
-    parts, evening = _schedule(pick("schedule.yaml"))
+    parts, evening, working_time = _schedule(pick("schedule.yaml"))
     return Catalog(procedures, _menu(pick("menu.yaml"), procedures), neighborhood, matcher, parts, evening,
-                   load_emergencies(pick("emergencies.yaml")))
+                   load_emergencies(pick("emergencies.yaml")), working_time)

@@ -29,6 +29,14 @@ class Submit:
     procedure_id: str
     answers: dict
     channel: str
+    anyway: bool = False  # filed although a like report is open: no second offer
+
+
+@dataclass(frozen=True)
+class FollowReport:
+    """Follow an open report of the same thing instead of filing one (told when its status changes)."""
+    request_id: int
+    code: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ def respond(catalog: Catalog, state: State | None, given: Given, at: Moment,
 def prompt(catalog: Catalog, state: State, at: Moment) -> list[Reply]:
     """The question the conversation is waiting on, again (for «nhắc lại» and after a resume)."""
     mode, procedure = state.mode, catalog.procedures.get(state.procedure)
+    if mode == Mode.DUPLICATE and state.duplicate:
+        return [duplicate_question(state)]
     if procedure is None or mode not in IN_PROCEDURE:
         return [render.main_menu(catalog)]
     if mode == Mode.CONSENT:
@@ -96,7 +106,7 @@ def _is_offered(state: State, text: str) -> bool:
     offered = {Mode.RESUME: texts.RESUME_OPTIONS, Mode.SUMMARY: texts.SUMMARY_OPTIONS,
                Mode.OFFER_HUMAN: texts.OFFER_HUMAN_OPTIONS, Mode.CONSENT: texts.CONSENT_OPTIONS,
                Mode.GO_ON: texts.GO_ON_OPTIONS, Mode.GUIDED: texts.GUIDED_HELP_OPTIONS,
-               Mode.CALLBACK: texts.CALLBACK_OPTIONS}.get(state.mode, ())
+               Mode.CALLBACK: texts.CALLBACK_OPTIONS, Mode.DUPLICATE: texts.DUPLICATE_OPTIONS}.get(state.mode, ())
     return normalize(text) in {normalize(option) for option in offered}
 
 
@@ -485,9 +495,29 @@ def _resume(catalog: Catalog, state: State, given: Given, at: Moment) -> Outcome
     return Outcome(state, [Choices(texts.RESUME.format(title=title), texts.RESUME_OPTIONS)])
 
 
+# --- a report like an open one (the handler found it when the report was sent) -------------------------
+def duplicate_question(state: State) -> Choices:
+    offered = state.duplicate or {}
+    return Choices(texts.DUPLICATE_OFFER.format(n=offered.get("reporters", 1), code=offered.get("code", "")),
+                   texts.DUPLICATE_OPTIONS)
+
+
+def _duplicate(catalog: Catalog, state: State, given: Given, at: Moment) -> Outcome:
+    """Follow the open report, or file this one anyway; anything else asks again, keeping the answers."""
+    index = pick_option(given.text, texts.DUPLICATE_OPTIONS) if given.kind == "text" else None
+    offered = state.duplicate or {}
+    if index == 0 and offered:
+        return Outcome(State(), [], [FollowReport(offered["request"], offered["code"])])
+    if index == 1 or (index == 0 and not offered):
+        return Outcome(State(), [], [Submit(state.procedure, state.answers, state.channel or "online", True)])
+    if given.kind == "text" and catalog.matcher.match(given.text).kind in ("procedure", "human"):
+        return _idle(catalog, State(), given, at)  # moved on to something else: not trapped by the offer
+    return Outcome(state, [Text(texts.PLEASE_CHOOSE), duplicate_question(state)])
+
+
 # --- commands (checked before the step's own handling) ------------------------------------------
 def _cancel(catalog: Catalog, state: State, at: Moment) -> Outcome:
-    if state.mode in IN_PROCEDURE or state.mode == Mode.RESUME:
+    if state.mode in IN_PROCEDURE or state.mode in (Mode.RESUME, Mode.DUPLICATE):
         return _menu(catalog, Text(texts.CANCELLED))
     return _menu(catalog)
 
@@ -521,4 +551,4 @@ COMMANDS = {"cancel": _cancel, "back": _back, "repeat": _repeat,
 # The procedure modes and who answers a message in each (the side conversations are in handlers/routing.py).
 MODES = {Mode.CONSENT: _consent, Mode.ASK: _ask, Mode.CHANNEL: _channel, Mode.SUMMARY: _summary, Mode.EDIT: _edit,
          Mode.OFFER_HUMAN: _offer_human, Mode.GO_ON: _go_on, Mode.GUIDED: _guided, Mode.RESUME: _resume,
-         Mode.MENU: _idle, Mode.CHOOSE: _idle, Mode.CALLBACK: _callback}
+         Mode.MENU: _idle, Mode.CHOOSE: _idle, Mode.CALLBACK: _callback, Mode.DUPLICATE: _duplicate}

@@ -67,6 +67,7 @@ STAFF_HELP = {"lenh", "huong dan can bo", "lenh can bo"}
 # --- Groups, for leaders (handlers/groups.py) ---
 GROUPS_LIST = {"nhom", "danh sach nhom", "cac nhom", "xem cac nhom"}
 
+
 # --- A resident following their own request (handlers/lookup.py) ---
 # Words that may stand around a code («tra cứu TT-0001», «hồ sơ TT-0001 của tôi đến đâu rồi ạ»).
 LOOKUP_WORDS = ("tra cuu", "kiem tra", "xem", "xem giup", "ho so", "ma ho so", "ma", "yeu cau", "phan anh",
@@ -77,3 +78,4 @@ MY_REQUESTS = ("ho so cua toi", "yeu cau cua toi", "den dau roi", "ho so den dau
                "tra cuu ho so", "xem ho so", "ho so cua toi den dau roi", "yeu cau cua toi den dau roi",
                "phan anh cua toi", "phan anh cua toi den dau roi", "xem yeu cau cua toi", "kiem tra yeu cau",
                "ho so cua toi the nao roi", "tra cuu")
+

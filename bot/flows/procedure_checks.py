@@ -13,6 +13,7 @@ from bot.flows.procedures import (
     GUIDANCE_KEYS,
     INTRODUCTION_MAX,
     LINE,
+    PROMISE_KEYS,
     RULE_KEYS,
     SOURCE_KEYS,
     STEP_KEYS,
@@ -26,6 +27,7 @@ from bot.flows.procedures import (
     Step,
     is_snake_case,
 )
+from bot.flows.promises import Promise
 from bot.flows.text import normalize
 from bot.replies import MAX_BUTTON_TITLE
 
@@ -98,11 +100,40 @@ def build_procedure(path: Path, data: object) -> Procedure:
                           menu_title=_text(data.get("menu_title")) or data["title"].strip(),
                           summary=data["summary"].strip(), fits=data["fits"].strip(), triggers=triggers,
                           guidance=guidance, steps=steps, channel=channel, channel_from=channel_from,
-                          reviewed_on=reviewed_on)
+                          reviewed_on=reviewed_on, promise=_promise(path, data.get("promise"), top, steps))
     if (length := len(introduction(procedure).text)) > INTRODUCTION_MAX:
         fail(top, f"the first message is {length} characters (at most {INTRODUCTION_MAX}): shorten summary, "
                   "fits or guidance.bring")
     return procedure
+
+
+def _promise(path: Path, raw: object, line, steps: tuple) -> Promise | None:
+    """`promise`: {working_hours: 8, urgent_working_hours: 4} or {same_day: true}; only where residents
+    submit something (a procedure with steps)."""
+    if raw is None:
+        return None
+    line = raw.get(LINE, line) if isinstance(raw, dict) else line
+
+    def fail(message):
+        raise ProcedureFileError(path, line, f"promise: {message}")
+
+    if not isinstance(raw, dict):
+        fail("must be a mapping, e.g. {working_hours: 8} or {same_day: true}")
+    if extra := _unknown_keys(raw, PROMISE_KEYS):
+        fail(f"unknown key(s): {', '.join(extra)}")
+    if not steps:
+        fail("a guidance-only procedure (no steps) takes no requests, so it promises nothing")
+    hours, urgent, same_day = raw.get("working_hours"), raw.get("urgent_working_hours"), raw.get("same_day", False)
+    if same_day not in (True, False):
+        fail("same_day must be true or false")
+    if same_day == (hours is not None):
+        fail("give either working_hours or same_day: true")
+    for key, value in (("working_hours", hours), ("urgent_working_hours", urgent)):
+        if value is not None and (type(value) is not int or not 1 <= value <= 200):
+            fail(f"{key} must be a whole number of working hours from 1 to 200")
+    if urgent is not None and (hours is None or urgent > hours):
+        fail("urgent_working_hours needs working_hours and must not exceed it")
+    return Promise(working_hours=hours, urgent_working_hours=urgent, same_day=same_day)
 
 
 def _list(path: Path, data: dict, key: str, line) -> list:
@@ -208,11 +239,12 @@ def _step(path: Path, raw: object, number: int) -> Step:
     allowed_notes = {"yes", "no"} if kind == "yesno" else set(choices or [])
     if bad := [k for k in notes if k not in allowed_notes or not _text(notes[k])]:
         fail(f"notes for unknown answer(s) {bad}; use {sorted(allowed_notes) or 'none (only yesno/choice)'}")
-    words = {k: v for k, v in (raw.get("words") or {}).items() if k != LINE} if isinstance(
+    words = {_answer_name(k): v for k, v in (raw.get("words") or {}).items() if k != LINE} if isinstance(
         raw.get("words") or {}, dict) else None
-    if words is None or kind != "choice" and words or any(
-            k not in (choices or []) or not _texts(v) for k, v in words.items()):
-        fail("words (only for choice steps) maps an option to a list of other words residents use for it")
+    if words is None or kind not in ("choice", "yesno") and words or any(
+            k not in allowed_notes or not _texts(v) for k, v in words.items()):
+        fail("words (for choice steps: an option; for yesno: \"yes\" or \"no\") maps an answer to a list of "
+             "other words residents use for it")
     buttons = {k: v for k, v in (raw.get("buttons") or {}).items() if k != LINE} if isinstance(
         raw.get("buttons") or {}, dict) else None
     if buttons is None or kind != "choice" and buttons or any(

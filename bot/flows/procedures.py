@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.flows.promises import Promise
 from bot.flows.text import normalize
 
 STEP_TYPES = {"text", "name", "date", "phone", "cccd", "number", "choice", "yesno", "address", "photo",
@@ -18,7 +19,8 @@ FORWARDED = "to_chuyen"
 # channel is chosen (the phone and the address a volunteer needs to come).
 CHANNEL_FIELD = "_channel"
 TOP_KEYS = {"id", "code", "title", "menu_title", "summary", "fits", "triggers", "guidance", "steps", "channel",
-            "channel_from", "reviewed_on"}
+            "channel_from", "reviewed_on", "promise"}
+PROMISE_KEYS = {"working_hours", "urgent_working_hours", "same_day"}
 RULE_KEYS = {"text", "effective_from", "effective_to", "source", "province"}
 SOURCE_KEYS = {"text", "effective_from", "effective_to"}
 GUIDANCE_KEYS = {"papers", "bring", "fee", "deadline", "where", "online_steps", "links", "rules", "sources"}
@@ -143,6 +145,7 @@ class Procedure:
     channel: str = "ask"  # "ask", or one of CHANNELS when the procedure has a fixed channel
     channel_from: str | None = None  # a choice step whose answer names the channel
     reviewed_on: date | None = None  # when someone last checked the file against the law in force
+    promise: Promise | None = None  # when the tổ answers a request of this kind (bot/flows/promises.py)
 
     def step_index(self, field_name: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.field == field_name)

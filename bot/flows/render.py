@@ -1,13 +1,14 @@
 """Turn procedures and conversation state into the messages residents read."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot import texts
 from bot.flows.catalog import Catalog
 from bot.flows.introduction import introduction  # noqa: F401 - part of what render offers
 from bot.flows.maps import location_map_url
 from bot.flows.procedures import FORWARDED, Procedure, Step
+from bot.flows.promises import promise_text
 from bot.flows.text import normalize
 from bot.replies import MAX_BUTTONS, Choices, Reply, Text
 
@@ -112,10 +113,13 @@ def edit_question(procedure: Procedure, answers: dict) -> Text:
     return Text("\n".join(lines))
 
 
-def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str, today: date) -> list[Reply]:
-    """The reference code, every paper to bring, and the next step for the channel the resident chose."""
+def submitted(catalog: Catalog, procedure: Procedure, code: str, channel: str, today: date,
+              due: datetime | None = None) -> list[Reply]:
+    """The reference code with when the tổ will answer (`due`, UTC), every paper to bring, and the next step
+    for the channel the resident chose."""
     hood = catalog.neighborhood
-    replies: list[Reply] = [Text(texts.SUBMITTED.format(title=procedure.title, code=code))]
+    receipt = texts.SUBMITTED.format(title=procedure.title, code=code)
+    replies: list[Reply] = [Text(f"{receipt}\n{promise_text(due, today)}" if due else receipt)]
     g = procedure.guidance
     if channel == FORWARDED:
         replies.append(Text(texts.NEXT_REPORT))

@@ -25,10 +25,13 @@ class Mode(str, Enum):
     SUMMARY = "summary"
     EDIT = "edit"
     # Side conversations, each answered by one handler before the engine
-    RATE = "rate"  # «how was the help?» after a handoff (handlers/handoff.py: rating)
+    RATE = "rate"  # «how was the help?» after a handoff, or a request closed (handlers/handoff.py: rating)
     FOLLOW_UP = "follow_up"  # «Đã được xử lý chưa?» about a finished report (handlers/routing.py)
+    # A report like an open one: follow that one or file it anyway (flows/engine.py); `answers` are kept
+    DUPLICATE = "duplicate"
     ERASE_CONFIRM = "erase_confirm"  # «xóa dữ liệu của tôi» awaiting its confirmation (handlers/my_data.py)
     ANNOUNCE = "announce"  # a leader composing an announcement (handlers/announce.py)
+    PROOF = "proof"  # staff closing a request in chat: its photo and note (handlers/proof_chat.py)
 
 
 IN_PROCEDURE = frozenset({Mode.CONSENT, Mode.ASK, Mode.OFFER_HUMAN, Mode.GO_ON, Mode.CHANNEL, Mode.SUMMARY,
@@ -52,9 +55,10 @@ class State:
     voice_url: str = ""  # CALLBACK: the voice message to pass on
     handoff: int | None = None  # RATE: which handoff is rated
     asked_again: bool = False  # RATE: a message that was no rating was answered once already
-    request: int | None = None  # FOLLOW_UP: which request
+    request: int | None = None  # FOLLOW_UP, RATE (a request closed), PROOF: which request
     announcement: int | None = None  # ANNOUNCE: the draft's id
     step: str = ""  # ANNOUNCE: "preview" or "when"
+    duplicate: dict | None = None  # DUPLICATE: the open report offered {"request": id, "code", "reporters"}
 
     def reset(self) -> State:
         """Back to the menu, keeping nothing."""
@@ -103,8 +107,25 @@ def rating(handoff_id: int) -> State:
     return State(mode=Mode.RATE, handoff=handoff_id)
 
 
+def report_rating(request_id: int) -> State:
+    return State(mode=Mode.RATE, request=request_id)
+
+
+def proof(request_id: int, note: str = "", photo_url: str = "") -> State:
+    """PROOF keeps what was collected in `answers` (note, photo_url)."""
+    return State(mode=Mode.PROOF, request=request_id, answers={"note": note, "photo_url": photo_url})
+
+
 def follow_up(request_id: int) -> State:
     return State(mode=Mode.FOLLOW_UP, request=request_id)
+
+
+def duplicate_offer(state: State, procedure_id: str, answers: dict, channel: str, request_id: int, code: str,
+                    reporters: int) -> State:
+    """Hold a finished report's answers while the resident chooses: follow the open one, or file it anyway."""
+    return State(mode=Mode.DUPLICATE, procedure=procedure_id, answers=dict(answers), channel=channel,
+                 consent_at=state.consent_at,
+                 duplicate={"request": request_id, "code": code, "reporters": reporters})
 
 
 def erase_confirmation() -> State:

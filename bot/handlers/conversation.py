@@ -8,11 +8,14 @@ from bot.clock import local_day
 from bot.events import InboundEvent
 from bot.flows import engine, render
 from bot.flows.answers import Given
-from bot.flows.engine import AskHuman, Moment, Submit
-from bot.handlers import appointments, handoff
+from bot.flows.engine import AskHuman, FollowReport, Moment, Submit
+from bot.flows.promises import due_at
+from bot.handlers import appointments, duplicates, handoff
 from bot.handlers.context import Context
 from bot.replies import Reply
 from bot.services import name_search
+
+URGENT_FIELD = "is_urgent"  # a report's «cần xử lý gấp?» (config/procedures/phan_anh.yaml): the shorter promise
 
 
 def given_from(event: InboundEvent) -> Given:
@@ -42,22 +45,30 @@ def on_message(ctx: Context) -> list[Reply]:
     outcome = engine.respond(ctx.catalog, state, given_from(ctx.event), at, ctx.runtime.idle)
     if outcome.state.consent_at and not had_consent:  # agreed just now: keep the record
         ctx.uow.members.record_consent(ctx.user_id, outcome.state.procedure or "", texts.CONSENT, now)
-    replies = list(outcome.replies)
+    replies, after = list(outcome.replies), outcome.state
     for effect in outcome.effects:
+        if isinstance(effect, Submit) and (offered := duplicates.offer(ctx, effect, state)):
+            offer, after = offered  # a report like an open one: its answers wait for the resident's choice
+            replies += offer
+            continue
         replies += _apply(ctx, effect, state.consent_at)
-    ctx.save(outcome.state)
+    ctx.save(after)
     return replies
 
 
 def _apply(ctx: Context, effect, consent_at: str | None) -> list[Reply]:
     consented = datetime.fromisoformat(consent_at) if consent_at else None
+    if isinstance(effect, FollowReport):
+        return duplicates.follow(ctx, effect)
     if isinstance(effect, Submit):
         procedure = ctx.catalog.procedures[effect.procedure_id]
+        urgent = effect.answers.get(URGENT_FIELD) == "Có"  # a report the resident says cannot wait
         row = ctx.uow.requests.create(procedure.code, procedure.id, ctx.user_id, effect.answers,
-                                      effect.channel, consented)
+                                      effect.channel, consented, urgent=urgent, at=ctx.runtime.clock())
+        row.due_at = due_at(row.created_at, procedure.promise, ctx.catalog.working_time, urgent)
         name_search.index_answers(ctx.uow, procedure, ctx.user_id, row.id, effect.answers)
         today = local_day(ctx.runtime.clock())
-        replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel, today)
+        replies = render.submitted(ctx.catalog, procedure, row.code, effect.channel, today, row.due_at)
         if any(step.type == "slot" for step in procedure.steps):  # a booking: its own confirmation
             return replies[:1] + appointments.book(ctx, row, effect.answers)
         return replies

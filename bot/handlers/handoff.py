@@ -12,7 +12,7 @@ from bot.flows.state import Mode, State
 from bot.handlers import staff_copy
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text, To
-from bot.services import groups, handoffs, roster
+from bot.services import groups, handoffs, proofs, roster
 from bot.store.models import Handoff
 
 HUMAN_CODE = "HT"
@@ -164,12 +164,19 @@ def rating(ctx: Context, state: State) -> list[Reply] | None:
             return None  # they moved on: answer the message normally
         state.asked_again = True
         ctx.save(state)
-        return [Text(texts.RATE_AGAIN), Choices(texts.RATE_QUESTION, texts.RATE_OPTIONS)]
+        return [Text(texts.RATE_AGAIN), Choices(_rating_question(ctx, state), texts.RATE_OPTIONS)]
     ctx.save(state.reset())
-    handoff = ctx.uow.handoffs.get(state.handoff)
+    handoff = ctx.uow.handoffs.get(state.handoff) if state.handoff is not None else None
     if handoff is not None:
         handoffs.rate(ctx.uow, handoff, score)
+    elif state.request is not None:  # a request closed with its proof (services/proofs.py)
+        proofs.rate(ctx.uow, state.request, score, ctx.runtime.clock())
     return [Text(texts.RATE_THANKS), render.main_menu(ctx.catalog)]
+
+
+def _rating_question(ctx: Context, state: State) -> str:
+    request = ctx.uow.casework.get(state.request) if state.handoff is None and state.request is not None else None
+    return texts.REPORT_RATE_QUESTION.format(code=request.code) if request is not None else texts.RATE_QUESTION
 
 
 def console_reply(uow, user_id: str, now) -> None:

@@ -9,11 +9,12 @@ import re
 from bot import texts
 from bot.clock import local
 from bot.flows.phrases import LOOKUP_WORDS, MY_REQUESTS
+from bot.flows.promises import promise_text
 from bot.flows.state import State
 from bot.flows.text import edit_distance, normalize
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
-from bot.services.casework import kind_title
+from bot.services.casework import is_answered, kind_title
 
 # A code as `normalize` leaves it: «TT-0001» → «tt 0001», «tt0001», «tt-1» → «tt 1».
 CODE = re.compile(r"\b([a-z]{2,5}) ?0*(\d{1,6})\b")
@@ -74,6 +75,9 @@ def _status_text(ctx: Context, request) -> str:
              texts.STATUS_NEXT[request.status].format(who=assignee.name if assignee else texts.WHO_DEFAULT,
                                                       phone=ctx.catalog.neighborhood.phone)
              if request.status in texts.STATUS_NEXT else ""]
+    now = ctx.runtime.clock()
+    if request.due_at is not None and not is_answered(request) and now < request.due_at:
+        lines.append(promise_text(request.due_at, local(now).date()))  # when, as promised with the code
     changes = [c for c in ctx.uow.casework.history(request.id) if c.kind in ("status", "reopened")]
     last = changes[-1] if changes else None
     when = local(last.at if last else request.created_at).strftime("%H:%M %d/%m/%Y")

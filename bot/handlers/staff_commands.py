@@ -6,7 +6,7 @@ import re
 from bot import texts
 from bot.flows.phrases import OFF_DUTY, ON_DUTY, STAFF_HELP
 from bot.flows.text import normalize
-from bot.handlers import appointments, groups, handoff
+from bot.handlers import appointments, groups, handoff, proof_chat
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
 from bot.services import casework, membership, roster
@@ -24,7 +24,11 @@ def code_in(text: str) -> str | None:
 
 def handle(ctx: Context) -> list[Reply] | None:
     """Run a staff command; None when the message is not one (or the sender is not staff)."""
-    if not ctx.is_staff or ctx.event.name != "user_send_text":
+    if not ctx.is_staff:
+        return None
+    if (replies := proof_chat.collect(ctx)) is not None:  # a close in chat, waiting for its photo or note
+        return replies
+    if ctx.event.name != "user_send_text":
         return None
     raw = ctx.event.text or ""
     said = normalize(raw)
@@ -33,8 +37,8 @@ def handle(ctx: Context) -> list[Reply] | None:
         return _duty(ctx, on=said in ON_DUTY)
     if first == "nhan" and code_in(raw):
         return handoff.claim(ctx, code_in(raw))
-    if first == "xong" and len(said.split()) <= 3:
-        return _done(ctx, code_in(raw))
+    if first == "xong" and (len(said.split()) <= 3 or proof_chat.close_command(raw)):
+        return _done(ctx, code_in(raw), raw)
     if said == "lich hom nay":
         return appointments.todays_schedule(ctx)
     if said in STAFF_HELP:
@@ -60,10 +64,14 @@ def _duty(ctx: Context, on: bool) -> list[Reply]:
     return [Text(texts.DUTY_OFF)]
 
 
-def _done(ctx: Context, code: str | None) -> list[Reply]:
-    if code and not code.startswith(handoff.HUMAN_CODE + "-"):
+def _done(ctx: Context, code: str | None, raw: str) -> list[Reply]:
+    """«xong»: a handoff, an appointment, or any other request (closed with a photo and/or note)."""
+    if not code or code.startswith(handoff.HUMAN_CODE + "-"):
+        return handoff.close(ctx, code)
+    if ctx.uow.appointments.by_code(code) is not None or ctx.uow.requests.by_code(code) is None:
         return appointments.mark_done(ctx, code)
-    return handoff.close(ctx, code)
+    command = proof_chat.close_command(raw)
+    return proof_chat.start(ctx, code, command[1] if command else "")
 
 
 def _registration(ctx: Context, code: str, approve: bool) -> list[Reply]:

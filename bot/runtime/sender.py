@@ -215,7 +215,7 @@ class OutboxSender:
         if isinstance(reply, Choices):
             return self.client.send_choices(user_id, reply.text, list(reply.options), reply.button_titles())
         if isinstance(reply, Image):
-            return self.client.send_image(user_id, reply.url, reply.caption)
+            return self.client.send_image(user_id, reply.url, reply.caption, reply.attachment_id)
         if isinstance(reply, RequestInfo):
             return self.client.request_user_info(user_id, reply.title, reply.subtitle, reply.image_url)
         assert isinstance(reply, Text)

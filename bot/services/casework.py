@@ -2,11 +2,13 @@
 and the numbers leaders ask for. Used by the dashboard, chat commands and scheduled jobs."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from bot import texts
 from bot.clock import local, utc
 from bot.flows import state as conversation
+from bot.flows.promises import promise_state
 from bot.flows.review import review
 from bot.flows.state import Mode, State
 from bot.replies import Choices, Reply, Text, To
@@ -17,6 +19,7 @@ from bot.store.models import ServiceRequest
 WINDOW = timedelta(days=7)  # Zalo lets the OA message a user only this long after their last interaction
 FOLLOW_UP_AFTER = timedelta(days=3)
 REPORT_KIND = "phan_anh"
+ANONYMOUS_FIELD = "keep_anonymous"  # a report's «gửi mà không để lại tên?» (config/procedures/phan_anh.yaml)
 STATUSES = ("moi", "dang_xu_ly", "cho_bo_sung", "da_xong", "da_huy")
 
 
@@ -39,6 +42,7 @@ def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_i
         return []
     uow.casework.record(request.id, actor_id, actor_name, "status", request.status, status)
     request.status, request.updated_at = status, now
+    followers = tell_followers(uow, request, now) if tell else []  # those who chose to follow this report
     request.follow_up_at = now + FOLLOW_UP_AFTER if status == "da_xong" and request.kind == REPORT_KIND else None
     if not tell:
         return []
@@ -46,7 +50,23 @@ def change_status(uow: UnitOfWork, request: ServiceRequest, status: str, actor_i
     text = texts.STATUS_NOTICE.format(code=request.code, status=texts.STATUS_LABELS[status],
                                       next=texts.STATUS_NEXT[status].format(
                                           who=assignee.name if assignee else texts.WHO_DEFAULT, phone=hood_phone))
-    return tell_resident(uow, request.user_id, text, "status", now)
+    return tell_resident(uow, request.user_id, text, "status", now) + followers
+
+
+def tell_followers(uow: UnitOfWork, request: ServiceRequest, now: datetime) -> list[To]:
+    """Tell the residents following a report (instead of filing the same one) its new status."""
+    text = texts.FOLLOWER_STATUS_NOTICE.format(code=request.code, status=texts.STATUS_LABELS[request.status])
+    return [message for user_id in uow.requests.followers_of(request.id)
+            for message in tell_resident(uow, user_id, text, "status", now)]
+
+
+def is_anonymous(request: ServiceRequest) -> bool:
+    """A report the resident sent without a name (phan_anh.yaml `keep_anonymous`)."""
+    try:
+        answers = json.loads(request.answers or "{}")
+    except ValueError:
+        return False
+    return isinstance(answers, dict) and answers.get(ANONYMOUS_FIELD) == "Có"
 
 
 def assign(uow: UnitOfWork, request: ServiceRequest, staff_id: str | None, actor_id: str, actor_name: str,
@@ -76,7 +96,7 @@ def follow_up_tick(uow: UnitOfWork, now: datetime) -> list[To]:
     for request in uow.casework.due_follow_ups(now):
         request.follow_up_at = None
         state = State.from_dict(uow.conversations.get(request.user_id))
-        if state.mode not in (Mode.MENU, Mode.CHOOSE):
+        if state.mode not in (Mode.MENU, Mode.CHOOSE, Mode.RATE):  # an unanswered rating is no conversation
             continue  # busy in a conversation: don't interrupt it
         uow.conversations.save(request.user_id, conversation.follow_up(request.id).to_dict())
         out.append(To(request.user_id, Choices(texts.FOLLOW_UP_QUESTION.format(code=request.code),
@@ -134,6 +154,8 @@ def open_requests_text(uow: UnitOfWork, catalog, now: datetime) -> str:
         days = (now - row.created_at).days
         line = texts.OPEN_LINE.format(code=row.code, kind=kind_title(catalog, row.kind),
                                       status=texts.STATUS_LABELS[row.status], days=days)
+        line += PROMISE_MARKS[promise_state(row.due_at, now, catalog.working_time, is_answered(row))]
+        line = texts.ANONYMOUS_MARK + line if is_anonymous(row) else line  # sent without a name
         lines.append(texts.URGENT_MARK + line if row.urgent else line)
     return "\n".join(lines)
 
@@ -151,7 +173,28 @@ def digest_text(uow: UnitOfWork, catalog, now: datetime, overdue_days: int = 3) 
         if findings := review(catalog.procedures, local(now).date()):
             digest += "\n" + texts.DIGEST_REVIEW.format(n=len(findings), files=", ".join(
                 sorted({f.procedure for f in findings})[:8]))
+    digest += promises_line(uow.casework.open_oldest_first(200), catalog, now)
     return (texts.DIGEST_URGENT.format(codes=", ".join(urgent)) + "\n" + digest) if urgent else digest
+
+
+# --- promised times (bot/flows/promises.py) ---------------------------------------------------------------
+PROMISE_MARKS = {"overdue": texts.PROMISE_OVERDUE_MARK, "near": texts.PROMISE_NEAR_MARK, "": ""}
+
+
+def is_answered(request: ServiceRequest) -> bool:
+    """A person took it up: moved on from «Mới», or given to someone (its promise no longer runs)."""
+    return request.status != "moi" or request.assignee_id is not None
+
+
+def promises_line(rows: list[ServiceRequest], catalog, now: datetime) -> str:
+    """The digest's line of requests past or near their promise (nothing when there are none)."""
+    states = {row.code: promise_state(row.due_at, now, catalog.working_time, is_answered(row)) for row in rows}
+    overdue = [code for code, state in states.items() if state == "overdue"]
+    near = [code for code, state in states.items() if state == "near"]
+    if not overdue and not near:
+        return ""
+    return "\n" + texts.DIGEST_PROMISES.format(overdue=", ".join(overdue[:10]) or texts.NONE,
+                                               near=", ".join(near[:10]) or texts.NONE)
 
 
 def is_open(request: ServiceRequest) -> bool:

@@ -23,7 +23,9 @@ from bot.store.models import (
     MemberGroup,
     OutboxMessage,
     PendingNotice,
+    ReportFollower,
     RequestChange,
+    RequestClosing,
     ServiceRequest,
     StaffReply,
 )
@@ -52,6 +54,9 @@ class ErasureRepository:
         self.session.execute(update(RequestChange).where(
             RequestChange.oa_id == oa, RequestChange.request_id.in_(request_ids), RequestChange.kind == "note")
             .values(old=None, new=None))
+        self.session.execute(update(RequestClosing).where(  # the proof may show or name them
+            RequestClosing.oa_id == oa, RequestClosing.request_id.in_(request_ids))
+            .values(note=None, photo_url=None, photo=None))
         self.session.execute(update(ServiceRequest).where(ServiceRequest.oa_id == oa, ServiceRequest.user_id == user_id)
                              .values(user_id=anonymous, answers="{}"))
         for model in (Handoff, Appointment):
@@ -74,7 +79,7 @@ class ErasureRepository:
         self.session.execute(update(OutboxMessage).where(about).values(payload="{}", about_user_id=anonymous))
         NameIndexRepository(self.session, oa).forget_user(user_id)
         self._redact(values)
-        for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent):
+        for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent, ReportFollower):
             self.session.execute(delete(model).where(model.oa_id == oa, model.user_id == user_id))
         self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
                                                     or_(Delivery.status == "waiting", Delivery.status == "pending")))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.clock import utcnow  # noqa: F401 - the models' default, and where the store takes it from
@@ -198,6 +198,8 @@ class ServiceRequest(Base):
     assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     urgent: Mapped[bool] = mapped_column(default=False, server_default=false())  # an emergency: listed first
+    # when the tổ promised to answer (bot/flows/promises.py); None: no promise (older requests, handovers)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -460,3 +462,44 @@ class Consent(Base):
     purpose: Mapped[str] = mapped_column(String(64))  # the procedure the data is for
     text_shown: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportFollower(Base):
+    """A resident who follows someone else's report of the same thing instead of filing their own: told
+    when its status changes, counted on the leader's request page."""
+
+    __tablename__ = "report_followers"
+    __table_args__ = (UniqueConstraint("oa_id", "request_id", "user_id", name="uq_report_followers"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int] = mapped_column(Id)
+    user_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RequestClosing(Base):
+    """A request marked done: the proof the staff member attached (a photo from chat by its Zalo URL, or one
+    uploaded on the dashboard, and a short note; none of them: closed without proof) and the resident's
+    rating of how it was handled (1-3)."""
+
+    __tablename__ = "request_closings"
+    __table_args__ = (Index("ix_request_closings_request", "oa_id", "request_id"),
+                      Index("ix_request_closings_closed", "oa_id", "closed_at"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[int] = mapped_column(Id)
+    by_id: Mapped[str] = mapped_column(String(64))
+    by_name: Mapped[str] = mapped_column(String(128), default="")
+    note: Mapped[str | None] = mapped_column(Sealed, nullable=True)  # may name the resident or their address
+    photo_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # a photo staff sent in chat
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # a photo uploaded on the dashboard
+    photo_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def has_proof(self) -> bool:
+        return bool(self.note or self.photo_url or self.photo)

@@ -123,8 +123,16 @@ class ZaloClient:
                 self.buttons = False
         return self.send_text(user_id, numbered)
 
-    def send_image(self, user_id: str, url: str, caption: str = "") -> list[str]:
-        return [self._send(messages.image_body(user_id, url, caption))]
+    def send_image(self, user_id: str, url: str, caption: str = "", attachment_id: str = "") -> list[str]:
+        return [self._send(messages.image_body(user_id, url, caption, attachment_id))]
+
+    def upload_image(self, data: bytes, filename: str, content_type: str) -> str:
+        """Upload a JPG/PNG (at most 1 MB) for sending; return Zalo's attachment_id (valid about 7 days)."""
+        answer = self._call("POST", UPLOAD_IMAGE, files={"file": (filename or "anh.jpg", data, content_type)})
+        attachment_id = answer.get("attachment_id") if isinstance(answer, dict) else None
+        if not attachment_id:
+            raise BadRequest(None, "upload answered no attachment_id")
+        return str(attachment_id)
 
     def request_user_info(self, user_id: str, title: str, subtitle: str, image_url: str = "") -> list[str]:
         return [self._send(messages.request_info_body(user_id, title, subtitle, image_url))]
@@ -166,12 +174,13 @@ class ZaloClient:
     def _send(self, body: dict) -> str:
         return str(self._call("POST", SEND_CS, body=body).get("message_id", ""))
 
-    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+    def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None,
+              files: dict | None = None):
         """Call the OA API; refresh the token once on -216/-220, back off on -32/5xx/timeouts."""
         attempt, refreshed = 0, False
         while True:
             token = self.tokens.current()
-            error = self._attempt(method, path, token, body, params)
+            error = self._attempt(method, path, token, body, params, files)
             if not isinstance(error, ZaloError):
                 return error
             if isinstance(error, TokenError) and not refreshed:
@@ -184,11 +193,12 @@ class ZaloClient:
                 continue
             raise error
 
-    def _attempt(self, method: str, path: str, token: str, body: dict | None, params: dict | None):
-        """One HTTP request: return the answer's `data`, or the ZaloError it amounts to."""
+    def _attempt(self, method: str, path: str, token: str, body: dict | None, params: dict | None,
+                 files: dict | None = None):
+        """One HTTP request (multipart when `files`): return the answer's `data`, or the ZaloError it amounts to."""
         query = {"data": json.dumps(params, ensure_ascii=False)} if params is not None else None
         try:
-            response = self.http.request(method, self.api_base + path, json=body, params=query,
+            response = self.http.request(method, self.api_base + path, json=body, params=query, files=files,
                                          headers={"access_token": token}, timeout=self.timeout)
         except requests.RequestException as exc:
             return TransientError(None, f"{type(exc).__name__} calling {path}")

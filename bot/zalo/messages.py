@@ -40,9 +40,11 @@ def buttons_body(user_id: str, text: str, options: list[str], titles: list[str] 
                 "template_type": "list", "elements": [{"title": title}], "buttons": buttons}}}}
 
 
-def image_body(user_id: str, url: str, caption: str = "") -> dict:
+def image_body(user_id: str, url: str, caption: str = "", attachment_id: str = "") -> dict:
+    """A media template: the photo by Zalo's attachment id of an upload when given, else by its URL."""
+    element = {"media_type": "image", **({"attachment_id": attachment_id} if attachment_id else {"url": url})}
     message: dict = {"attachment": {"type": "template", "payload": {
-        "template_type": "media", "elements": [{"media_type": "image", "url": url}]}}}
+        "template_type": "media", "elements": [element]}}}
     if caption:
         message["text"] = caption
     return {"recipient": {"user_id": user_id}, "message": message}
