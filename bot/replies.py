@@ -43,11 +43,14 @@ def button_title(option: str, short: str = "") -> str:
 
 @dataclass(frozen=True)
 class Image:
-    """A photo by its address, or by the attachment id Zalo gave an upload (`url` then empty)."""
+    """A photo by its address, or by the attachment id Zalo gave an upload (`url` then empty), or a proof
+    photo kept in the database (`closing`, a request_closings id), uploaded to Zalo when it is sent:
+    an attachment id lasts only about 7 days, longer than a message may wait."""
 
     url: str
     caption: str = ""
     attachment_id: str = ""
+    closing: int = 0
     kind: str = field(default="image", init=False)
 
 

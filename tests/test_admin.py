@@ -226,7 +226,7 @@ def test_a_resident_outside_the_window_is_told_later(admin, leader):
     post(leader, f"/admin/requests/{code}/status", status="da_xong")
     assert t.STATUS_HELD in leader.get(f"/admin/requests/{code}").get_data(as_text=True)
     with admin.services.store.unit() as uow:
-        assert any(code in text for text in uow.notices.take("res-quiet"))
+        assert any(code in text for _, text in uow.notices.take("res-quiet"))
 
 
 def test_the_request_page_escapes_residents_words_and_shows_photos(admin, leader):

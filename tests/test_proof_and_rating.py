@@ -191,3 +191,47 @@ def test_upgrading_keeps_older_requests_and_adds_their_closings(database_url):
         raw = uow.session.execute(text("SELECT note FROM request_closings")).scalar()
         assert NOTE not in raw  # sealed
     store.dispose()
+
+
+def report_long_ago(bot, user: str) -> None:
+    """A phản ánh from a resident whose last message was 8 days ago: outside Zalo's 7-day window."""
+    from datetime import timedelta
+    with bot.services.store.unit() as uow:
+        uow.members.record_interaction(user, bot.clock() - timedelta(days=8))
+        uow.requests.create("PA", "phan_anh", user, {"description": "Rác ở đầu ngõ 5"}, "to_chuyen")
+        uow.commit()
+
+
+def test_outside_the_7_day_window_the_note_photo_and_question_wait_for_the_residents_next_message(bot):
+    bot.add_staff("leader", "Bác Hòa", "leader")
+    report_long_ago(bot, "r9")
+    bot.say("leader", f"xong PA-0001 {NOTE}")
+    assert bot.say("leader", kind="image", url=PHOTO) == [texts.PROOF_HELD.format(code="PA-0001")]
+    bot.wait_idle()
+    assert bot.inbox("r9") == []  # Zalo would refuse: nothing is sent now, and nothing is lost
+
+    said = bot.say("r9", "xin chào")
+    assert said[0].startswith(texts.PENDING_INTRO.format(n=1)) and "Đã xử lý xong" in said[0] and NOTE in said[0]
+    assert said[1] == texts.DONE_PHOTO_CAPTION.format(code="PA-0001") and media_urls(bot, "r9") == [PHOTO]
+    assert said[-1].startswith(texts.REPORT_RATE_QUESTION.format(code="PA-0001"))  # after the answer to «xin chào»
+    assert bot.say("r9", "tạm được")[0] == texts.RATE_THANKS
+    assert closing(bot, "PA-0001") == (NOTE, PHOTO, 2)
+    assert not any("Đã xử lý xong" in m for m in bot.say("r9", "xin chào"))  # told once
+
+
+def test_a_dashboard_photo_held_for_a_resident_is_uploaded_again_when_it_is_sent(bot):
+    from tests.test_admin import add_staff, login, token_of
+    from tests.test_admin_browser import sample_photo
+    add_staff(bot, "leader-1", "Nguyễn Văn Hòa", "leader")
+    report_long_ago(bot, "r10")
+    leader = bot.app.test_client()
+    login(leader, "leader-1")
+    photo = sample_photo(40, 30)
+    leader.post("/admin/requests/PA-0001/status", content_type="multipart/form-data", data={
+        "csrf_token": token_of(leader), "status": "da_xong", "proof_note": NOTE,
+        "proof_photo": (__import__("io").BytesIO(photo), "sau.png")})
+    first = set(bot.standin.state.uploads)
+    bot.say("r10", "xin chào")
+    bot.wait_idle()
+    (attachment_id,) = media_urls(bot, "r10")
+    assert attachment_id not in first and bot.standin.state.uploads[attachment_id]["bytes"] == photo

@@ -22,7 +22,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import Context, Runtime
 from bot.replies import Reply, Text
-from bot.services import announcements, casework
+from bot.services import announcements, casework, proofs
 from bot.store import UnitOfWork
 
 Handler = Callable[[Context], list[Reply]]
@@ -44,13 +44,17 @@ def on_user_message(ctx: Context) -> list[Reply]:
     if not ctx.is_staff and (replies := flood.check(ctx)) is not None:
         return replies
     cut = [Text(texts.TEXT_CUT)] if ctx.event.text_cut and not ctx.is_staff else []
-    return cut + waiting_notices(ctx) + _answer(ctx)
+    held = ctx.uow.notices.take(ctx.user_id)
+    proved = [code for kind, code in held if kind == proofs.PROOF_WAITS]
+    notices = waiting_notices(ctx, [text for kind, text in held if kind != proofs.PROOF_WAITS])
+    answer = _answer(ctx)
+    asked = proofs.waiting_ratings(ctx.uow, proved) if proved else []  # after the answer: it sets the state
+    return cut + notices + proofs.waiting_photos(ctx.uow, proved) + answer + asked
 
 
-def waiting_notices(ctx: Context) -> list[Reply]:
+def waiting_notices(ctx: Context, updates: list[str]) -> list[Reply]:
     """What could not reach the member outside Zalo's 7-day window: status updates in one message
     under «Bác có N thông báo mới…», then each ward announcement as it was sent to everyone."""
-    updates = ctx.uow.notices.take(ctx.user_id)
     announced = announcements.waiting_replies(ctx.uow, ctx.user_id, ctx.runtime.clock())
     if not updates and not announced:
         return []

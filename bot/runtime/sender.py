@@ -12,7 +12,7 @@ from bot.replies import Choices, Image, RequestInfo, Text, from_payload, to_payl
 from bot.runtime.process import new_worker_id
 from bot.services import groups
 from bot.store import Store
-from bot.zalo.errors import UserUnreachable, ZaloError
+from bot.zalo.errors import BadRequest, UserUnreachable, ZaloError
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,15 @@ class OutboxSender:
         log.warning("outbox %s %s: %s", row.id, outcome, exc)
         return outcome
 
+    def _upload_proof(self, closing_id: int) -> str:
+        """Upload a proof photo kept with a request's closing; its attachment id for this one send."""
+        with self.store.unit() as uow:
+            closing = uow.requests.closing(closing_id)
+            photo, photo_type = (closing.photo, closing.photo_type) if closing is not None else (None, None)
+        if not photo:  # erased meanwhile: nothing to send
+            raise BadRequest(None, "the proof photo is no longer kept")
+        return self.client.upload_image(photo, "anh.jpg", photo_type or "image/jpeg")
+
     def _deliver(self, kind: str, payload: dict, user_id: str | None, group_id: str | None) -> list[str]:
         if kind == "group_text":
             return self.client.post_group_text(group_id, payload["text"])
@@ -215,7 +224,8 @@ class OutboxSender:
         if isinstance(reply, Choices):
             return self.client.send_choices(user_id, reply.text, list(reply.options), reply.button_titles())
         if isinstance(reply, Image):
-            return self.client.send_image(user_id, reply.url, reply.caption, reply.attachment_id)
+            attachment_id = reply.attachment_id or (self._upload_proof(reply.closing) if reply.closing else "")
+            return self.client.send_image(user_id, reply.url, reply.caption, attachment_id)
         if isinstance(reply, RequestInfo):
             return self.client.request_user_info(user_id, reply.title, reply.subtitle, reply.image_url)
         assert isinstance(reply, Text)

@@ -16,6 +16,7 @@ from bot.store import UnitOfWork
 from bot.store.models import ServiceRequest
 
 DONE = "da_xong"
+PROOF_WAITS = "proof"  # a held notice naming a request whose proof photo and rating question wait
 HANDOFF_KIND = "ho_tro"  # a handoff's close asks its own rating (handlers/handoff.py)
 
 
@@ -38,7 +39,7 @@ class Proof:
 def close(uow: UnitOfWork, request: ServiceRequest, proof: Proof, actor_id: str, actor_name: str,
           now: datetime, hood_phone: str) -> list[To]:
     """Mark the request done with its proof; return what the resident is sent (nothing outside Zalo's 7-day
-    window: the notice then waits for their next message, without the photo and the question)."""
+    window: the notice, the photo and the question then wait for their next message)."""
     casework.change_status(uow, request, DONE, actor_id, actor_name, now, hood_phone, tell=False)
     uow.requests.add_closing(request.id, actor_id, actor_name, now, proof.note, proof.photo_url, proof.photo,
                              proof.photo_type)
@@ -47,11 +48,32 @@ def close(uow: UnitOfWork, request: ServiceRequest, proof: Proof, actor_id: str,
         text += "\n" + texts.DONE_NOTE.format(who=actor_name or texts.WHO_DEFAULT, note=proof.note.strip())
     told = casework.tell_resident(uow, request.user_id, text, "status", now)
     if not told:
+        uow.notices.hold(request.user_id, PROOF_WAITS, request.code)
         return []
     if proof.has_photo:
         told.append(To(request.user_id, Image(proof.photo_url, texts.DONE_PHOTO_CAPTION.format(code=request.code),
                                               proof.attachment_id)))
     return told + ask_rating(uow, request)
+
+
+def waiting_photos(uow: UnitOfWork, codes: list[str]) -> list[Image]:
+    """The proof photos held for a resident who was outside the 7-day window (a dashboard upload is
+    uploaded again when sent: its first attachment id may have expired)."""
+    photos = []
+    for code in codes:
+        request = uow.requests.by_code(code)
+        closing = uow.requests.latest_closing(request.id) if request is not None else None
+        if closing is not None and (closing.photo_url or closing.photo):
+            photos.append(Image(closing.photo_url or "", texts.DONE_PHOTO_CAPTION.format(code=code),
+                                closing=0 if closing.photo_url else closing.id))
+    return photos
+
+
+def waiting_ratings(uow: UnitOfWork, codes: list[str]) -> list[To]:
+    """The rating questions held with them, asked after the resident's own message is answered."""
+    requests = [uow.requests.by_code(code) for code in codes]
+    return [to for request in requests if request is not None and request.status == DONE
+            for to in ask_rating(uow, request)][:1]  # one question at a time: the state holds one
 
 
 def ask_rating(uow: UnitOfWork, request: ServiceRequest) -> list[To]:

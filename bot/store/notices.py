@@ -22,8 +22,8 @@ class NoticeRepository:
     def hold(self, user_id: str, kind: str, text: str) -> None:
         self.session.add(PendingNotice(oa_id=self.oa_id, user_id=user_id, kind=kind, text=text, created_at=utcnow()))
 
-    def take(self, user_id: str) -> list[str]:
-        """The user's waiting messages, oldest first, marked delivered."""
+    def take(self, user_id: str) -> list[tuple[str, str]]:
+        """The user's waiting messages as (kind, text), oldest first, marked delivered."""
         self.session.flush()  # a notice held in this unit counts too
         which = {"oa_id": self.oa_id, "user_id": user_id}
         if self.session.connection().scalar(ANY_WAITING, which) is None:
@@ -31,5 +31,5 @@ class NoticeRepository:
         rows = list(self.session.scalars(WAITING_FOR_USER, which))
         for row in rows:
             row.delivered_at = utcnow()
-        return [row.text for row in rows]
+        return [(row.kind, row.text) for row in rows]
 

@@ -103,6 +103,10 @@ class RequestRepository:
         self.session.flush()
         return row
 
+    def closing(self, closing_id: int) -> RequestClosing | None:
+        row = self.session.get(RequestClosing, closing_id)
+        return row if row is not None and row.oa_id == self.oa_id else None
+
     def latest_closing(self, request_id: int) -> RequestClosing | None:
         return self.session.scalar(select(RequestClosing).where(
             RequestClosing.oa_id == self.oa_id, RequestClosing.request_id == request_id)
