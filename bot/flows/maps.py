@@ -10,8 +10,17 @@ DECIMAL = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
 
 
 def location_map_url(stored: object) -> str | None:
-    """The map link of a stored location: «lat,lng» text (a procedure's answer, an emergency's) or Zalo's
-    {"latitude": …, "longitude": …}; None when it is not that."""
+    """The map link of a stored location (see `point_of`); None when it is not one."""
+    point = point_of(stored)
+    if point is None:
+        return None
+    lat, lng = (f"{value:.6f}".rstrip("0").rstrip(".") for value in point)  # about 10 cm
+    return OPENSTREETMAP.format(lat=lat, lng=lng)
+
+
+def point_of(stored: object) -> tuple[float, float] | None:
+    """(latitude, longitude) of a stored location: «lat,lng» text (a procedure's answer, an emergency's) or
+    Zalo's {"latitude": …, "longitude": …}; None for anything else (a typed address)."""
     if isinstance(stored, dict):
         pair = [stored.get("latitude"), stored.get("longitude")]
     elif isinstance(stored, str):
@@ -21,13 +30,13 @@ def location_map_url(stored: object) -> str | None:
     if len(pair) != 2:
         return None
     lat, lng = _coordinate(pair[0], 90), _coordinate(pair[1], 180)
-    return OPENSTREETMAP.format(lat=lat, lng=lng) if lat is not None and lng is not None else None
+    return (lat, lng) if lat is not None and lng is not None else None
 
 
-def _coordinate(value: object, limit: int) -> str | None:
-    """The value written as a number within ±limit (at most six decimals, about 10 cm), or None."""
+def _coordinate(value: object, limit: int) -> float | None:
+    """The value as a number within ±limit, or None."""
     if isinstance(value, str) and DECIMAL.fullmatch(value):
         value = float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
         return None  # also nan
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    return float(value)

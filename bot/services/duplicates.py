@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from bot.flows.maps import DECIMAL
+from bot.flows.maps import point_of
 from bot.flows.text import normalize
 from bot.store import UnitOfWork
 from bot.store.models import ServiceRequest
@@ -38,20 +38,11 @@ def find_duplicate(uow: UnitOfWork, kind: str, answers: dict) -> Duplicate | Non
 
 def same_place(a: str, b: str) -> bool:
     """Two stored locations name the same place: two coordinates within NEAR_METRES, or the same address."""
-    here, there = coordinates(a), coordinates(b)
+    here, there = point_of(a), point_of(b)
     if here and there:
         return distance_metres(here, there) <= NEAR_METRES
     key = address_key(a)
     return here is None and there is None and bool(key) and key == address_key(b)
-
-
-def coordinates(stored: str) -> tuple[float, float] | None:
-    """«lat,lng» as the bot stores a sent location; None for anything else (a typed address)."""
-    parts = [part.strip() for part in stored.split(",")]
-    if len(parts) != 2 or not all(DECIMAL.fullmatch(part) for part in parts):
-        return None
-    lat, lng = float(parts[0]), float(parts[1])
-    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
 def distance_metres(a: tuple[float, float], b: tuple[float, float]) -> float:
