@@ -17,11 +17,14 @@ MAX_BUTTON_TITLE = 35  # characters of a button's title in Zalo
 @dataclass(frozen=True)
 class Choices:
     """A question with numbered options; sent with buttons where Zalo allows them. `buttons` may give a
-    shorter title for an option's button ("" or missing: the option itself, shortened on a word)."""
+    shorter title for an option's button ("" or missing: the option itself, shortened on a word).
+    `payloads`, when given, are what each button sends back instead of its option, unseen in the chat
+    (Zalo's oa.query.hide): an answer tied to what was asked (a sign-up's «#dangky 12»)."""
 
     text: str
     options: tuple[str, ...]
     buttons: tuple[str, ...] = ()
+    payloads: tuple[str, ...] = ()
     kind: str = field(default="choices", init=False)
 
     def button_titles(self) -> list[str]:
@@ -44,13 +47,15 @@ def button_title(option: str, short: str = "") -> str:
 @dataclass(frozen=True)
 class Image:
     """A photo by its address, or by the attachment id Zalo gave an upload (`url` then empty), or a proof
-    photo kept in the database (`closing`, a request_closings id), uploaded to Zalo when it is sent:
+    photo kept in the database (`closing`, a request_closings id; `announcement`, an announcement's id),
+    uploaded to Zalo when it is sent:
     an attachment id lasts only about 7 days, longer than a message may wait."""
 
     url: str
     caption: str = ""
     attachment_id: str = ""
     closing: int = 0
+    announcement: int = 0  # a photo uploaded on the dashboard, kept with that announcement
     kind: str = field(default="image", init=False)
 
 
@@ -99,6 +104,7 @@ def to_payload(reply: Reply) -> dict:
     if "options" in data:
         data["options"] = list(data["options"])
         data["buttons"] = list(data["buttons"])
+        data["payloads"] = list(data["payloads"])
     return data
 
 
@@ -106,7 +112,8 @@ def from_payload(kind: str, payload: dict) -> Reply:
     """Rebuild a reply from an outbox row."""
     cls = KINDS[kind]
     if cls is Choices:
-        return Choices(payload["text"], tuple(payload["options"]), tuple(payload.get("buttons", ())))
+        return Choices(payload["text"], tuple(payload["options"]), tuple(payload.get("buttons", ())),
+                       tuple(payload.get("payloads", ())))
     return cls(**payload)
 
 

@@ -302,6 +302,35 @@ ANNOUNCE_REASON_OTHER = "lỗi khác của Zalo (mã {code})"
 ANNOUNCE_OFF = "Dạ, từ nay bác sẽ không nhận thông báo của tổ dân phố nữa. Muốn nhận lại, bác nhắn «nhận tin lại» ạ."
 ANNOUNCE_ON = "Dạ, bác sẽ nhận lại thông báo của tổ dân phố ạ. Muốn dừng, bác nhắn «dừng nhận tin»."
 
+# Residents: an announcement's sign-up (bot/services/signups.py, bot/handlers/signup.py)
+SIGNUP_ASK = "Bác có tham gia «{title}» ({when}) không?{limit}"
+SIGNUP_LIMIT_NOTE = " Tổ nhận tối đa {limit} người."
+SIGNUP_OPTIONS = ("Đăng ký", "Không tham gia")
+SIGNUP_GROUP_NOTE = "\nMuốn đăng ký, bác nhắn «đăng ký» cho OA của tổ dân phố."
+SIGNUP_GOING = "Dạ, tổ đã ghi tên bác tham gia «{title}», {people} người, lúc {when}."
+SIGNUP_HOW_MANY = "Nếu đi nhiều người, bác bấm số người (hoặc nhắn «3 người»). Không đi được, nhắn «hủy đăng ký»."
+SIGNUP_PEOPLE_OPTIONS = ("1 người", "2 người", "3 người", "4 người", "5 người")
+SIGNUP_PEOPLE_CHANGED = "Dạ, tổ đã sửa thành {people} người cho «{title}» ạ."
+SIGNUP_WAITING = ("Dạ, «{title}» đã đủ người. Tổ ghi bác ({people} người) vào danh sách chờ, bác đứng thứ "
+                  "{position}. Có người hủy, tổ báo bác ngay. Không chờ nữa, bác nhắn «hủy đăng ký».")
+SIGNUP_STILL_WAITING = "Bác vẫn trong danh sách chờ «{title}» ({people} người), đứng thứ {position} ạ."
+SIGNUP_MOVED_UP = ("Tin vui ạ: đã có chỗ cho bác ở «{title}», {people} người, lúc {when}. "
+                   "Không đi được, bác nhắn «hủy đăng ký» để nhường chỗ.")
+SIGNUP_TOO_MANY = "Dạ, «{title}» chỉ còn {left} chỗ nên tổ giữ {people} người cho bác ạ."
+SIGNUP_OVER_LIMIT = "Dạ, «{title}» nhận tối đa {limit} người, bác đăng ký ít người hơn nhé."
+SIGNUP_PEOPLE_RANGE = "Dạ, mỗi lần bác đăng ký được từ 1 đến {most} người ạ."
+SIGNUP_CANCELLED = "Dạ, tổ đã hủy đăng ký của bác ở «{title}». Muốn đăng ký lại, bác nhắn «đăng ký»."
+SIGNUP_DECLINED = "Dạ, tổ ghi nhận bác không tham gia «{title}». Đổi ý, bác nhắn «đăng ký» ạ."
+SIGNUP_NOT_SIGNED = "Dạ, bác chưa đăng ký «{title}» ạ. Muốn đăng ký, bác nhắn «đăng ký»."
+SIGNUP_CLOSED = "Dạ, «{title}» đã bắt đầu hoặc đã qua nên tổ không nhận đăng ký nữa ạ."
+SIGNUP_WHICH = "Bác muốn trả lời sự kiện nào ạ?"
+SIGNUP_STATS_TITLE = "Đăng ký sự kiện sắp tới:"
+SIGNUP_STATS_LINE = "- #{id} {title} ({when}): {people}{limit} người đăng ký, {waiting} chờ, {declined} không tham gia"
+SIGNUP_UNKNOWN = "Dạ, đợt đăng ký này không còn nữa ạ."
+SIGNUP_REMIND_EVENING = ("Nhắc bác: ngày mai, {when}, là «{title}». Tổ đã ghi {people} người. Không đi được, "
+                         "bác nhắn «hủy đăng ký» để nhường chỗ ạ.")
+SIGNUP_REMIND_HOUR = "Nhắc bác: còn khoảng 1 tiếng nữa ({when}) là «{title}» ạ."
+
 # --- A member's own data (bot/handlers/my_data.py) -----------------------------------------------------
 MY_DATA_TITLE = "Thông tin tổ dân phố đang giữ về bác:"
 MY_DATA_CONTACT = "- Lần cuối bác nhắn tin: {last}. Nhận thông báo của tổ: {announcements}."

@@ -335,3 +335,23 @@ def test_a_button_with_a_shorter_title_sends_its_whole_option(browser, sandbox_b
     assert sandbox_bot.standin.state.wait_for_messages("resident-a", 2, timeout=10)  # the bot answered it
     with sandbox_bot.services.store.unit() as uow:
         assert option in uow.events.recent_texts("resident-a")
+
+
+def test_a_hidden_button_sends_its_payload_without_showing_it_as_the_resident_s_words(browser, sandbox_bot):
+    """As Zalo's oa.query.hide (a sign-up's «Đăng ký»): the tap reaches the bot, the chat shows no «#dangky»."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from bot.zalo.messages import buttons_body
+
+    body = buttons_body("resident-a", "Bác có tham gia không?", ["Đăng ký", "Không tham gia"],
+                        payloads=["#dangky 41", "#khongthamgia 41"])
+    sandbox_bot.standin.state.record_message("/v3.0/oa/message/cs", body, user_id="resident-a",
+                                             text=body["message"]["text"], buttons=["Đăng ký", "Không tham gia"])
+    wait = WebDriverWait(browser, 15)
+    browser.get(sandbox_bot.url + "/sandbox")
+    wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".bot-button") if b.text == "Đăng ký"])[0].click()
+    assert sandbox_bot.standin.state.wait_for_messages("resident-a", 2, timeout=10)  # the bot answered the tap
+    with sandbox_bot.services.store.unit() as uow:
+        assert "#dangky 41" in uow.events.recent_texts("resident-a")
+    assert not any("#dangky" in b.text for b in browser.find_elements(By.CSS_SELECTOR, ".bubble.me"))

@@ -79,3 +79,13 @@ MY_REQUESTS = ("ho so cua toi", "yeu cau cua toi", "den dau roi", "ho so den dau
                "phan anh cua toi", "phan anh cua toi den dau roi", "xem yeu cau cua toi", "kiem tra yeu cau",
                "ho so cua toi the nao roi", "tra cuu")
 
+
+
+# --- Answers to an announcement's sign-up (handlers/signup.py), typed as a whole message ---
+SIGNUP_YES = ("dang ky", "dang ki", "toi dang ky", "dang ky tham gia", "tham gia", "toi tham gia", "co tham gia",
+              "dang ky a", "toi xin dang ky", "xin dang ky", "cho toi dang ky", "dang ky cho toi")
+SIGNUP_NO = ("khong tham gia", "toi khong tham gia", "khong di", "khong di duoc", "khong dang ky")
+SIGNUP_CANCEL = ("huy dang ky", "huy dang ki", "huy tham gia", "xin huy dang ky", "toi huy dang ky",
+                 "khong di nua", "bo dang ky")
+# «2 người», «đi 3 người», «đăng ký 2 người»: how many people come (the number is read separately)
+SIGNUP_PEOPLE_WORDS = ("di", "dang ky", "dang ki", "cho", "nha toi", "toi", "tham gia", "a", "nhe")

@@ -18,6 +18,7 @@ from bot.handlers import (
     handoff,
     lookup,
     my_data,
+    signup,
     staff_commands,
 )
 from bot.handlers.context import Context, Runtime
@@ -75,11 +76,14 @@ def _without_state(step: Callable[[Context], list[Reply] | None]) -> Route:
 # The order a message from a person is offered to each part of the bot, after the emergency check: the
 # first that answers it keeps it; the conversation engine (procedures, the menu) takes the rest.
 ROUTES: tuple[tuple[str, Route], ...] = (
+    ("a sign-up button's answer («#dangky 12»), tied to its announcement whatever else is going on",
+     signup.tied_answer),
     ("a leader's announcement, begun or being composed (Mode.ANNOUNCE)", _staff(announce.leader_command)),
     ("staff commands: trực, nhận, xong, thống kê, yêu cầu mới…", _staff(_without_state(staff_commands.handle))),
     ("a staff member writing to the resident whose chat they hold", _staff(_without_state(handoff.relay_from_staff))),
     ("a resident whose chat a person holds, or waits for one", _without_state(handoff.resident_message)),
     ("«dừng nhận tin», «nhận tin lại»", _without_state(announce.member_command)),
+    ("a typed sign-up answer («đăng ký», «2 người», «hủy đăng ký») outside a procedure", signup.typed_answer),
     ("«dữ liệu của tôi», «xóa dữ liệu của tôi» and its confirmation (Mode.ERASE_CONFIRM)", my_data.handle),
     ("the rating after a handoff (Mode.RATE)", handoff.rating),
     ("the follow-up of a finished report (Mode.FOLLOW_UP)", lambda ctx, state: follow_up_reply(ctx, state)),

@@ -9,10 +9,17 @@ from bot.flows.text import normalize
 from bot.handlers import appointments, groups, handoff, proof_chat
 from bot.handlers.context import Context
 from bot.replies import Reply, Text
-from bot.services import casework, membership, roster
+from bot.services import casework, membership, roster, signups
 
 CODE = re.compile(r"\b([A-Za-z]{2,5})\s*-?\s*(\d{1,6})\b")
-LEADER_REPORTS = {"thong ke": casework.statistics_text, "thong ke thang": casework.statistics_text,
+
+
+def statistics_text(uow, catalog, now) -> str:
+    """«thống kê»: this month's requests, then the sign-ups still open."""
+    return casework.statistics_text(uow, catalog, now) + signups.statistics_text(uow, now)
+
+
+LEADER_REPORTS = {"thong ke": statistics_text, "thong ke thang": statistics_text,
                   "yeu cau moi": casework.open_requests_text, "yeu cau dang mo": casework.open_requests_text}
 
 

@@ -1,5 +1,5 @@
 """Scheduled jobs: every minute (handoff notices and reminders, appointment reminders, report
-follow-ups) and the leaders' evening digest."""
+follow-ups, sign-up reminders) and the leaders' evening digest."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.handlers import appointments, handoff
 from bot.replies import Text, To
 from bot.runtime.outbox import queue_reply
-from bot.services import casework
+from bot.services import casework, signups
 from bot.zalo.errors import ZaloError
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ def minute_tick(services, now: datetime | None = None) -> int:
         due = handoff.tick(uow, runtime, now)
         due += appointments.tick(uow, runtime.catalog, now)
         due += casework.follow_up_tick(uow, now)
+        due += signups.reminders(uow, now)
         ids = [queue_reply(uow, message, None) for message in due]
         uow.commit()
     services.sender.send_ids(ids)

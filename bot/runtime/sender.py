@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.clock import utcnow
 from bot.events import echo_keys
 from bot.replies import Choices, Image, RequestInfo, Text, from_payload, to_payload
 from bot.runtime.process import new_worker_id
@@ -17,6 +18,8 @@ from bot.zalo.errors import BadRequest, UserUnreachable, ZaloError
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+ATTACHMENT_FRESH = timedelta(days=6)  # Zalo keeps an uploaded photo's attachment id about 7 days
+_PHOTO_UPLOAD = threading.Lock()
 MAX_BACKOFF = timedelta(minutes=5)
 
 
@@ -209,6 +212,22 @@ class OutboxSender:
             raise BadRequest(None, "the proof photo is no longer kept")
         return self.client.upload_image(photo, "anh.jpg", photo_type or "image/jpeg")
 
+    def _announcement_photo(self, announcement_id: int) -> str:
+        """The attachment id of an announcement's kept photo: the one Zalo gave while it is fresh, else
+        a new upload (kept for the next residents; one send lane uploads while the others wait for it)."""
+        with _PHOTO_UPLOAD, self.store.unit() as uow:
+            announcement = uow.announcements.get(announcement_id)
+            if announcement is None or not announcement.image_data:
+                raise BadRequest(None, "the announcement's photo is no longer kept")
+            if announcement.image_attachment_id and announcement.image_uploaded_at \
+                    and utcnow() - announcement.image_uploaded_at < ATTACHMENT_FRESH:
+                return announcement.image_attachment_id
+            attachment_id = self.client.upload_image(announcement.image_data, "anh.jpg",
+                                                     announcement.image_type or "image/jpeg")
+            uow.announcements.keep_upload(announcement_id, attachment_id, utcnow())
+            uow.commit()
+        return attachment_id
+
     def _deliver(self, kind: str, payload: dict, user_id: str | None, group_id: str | None) -> list[str]:
         if kind == "group_text":
             return self.client.post_group_text(group_id, payload["text"])
@@ -222,9 +241,11 @@ class OutboxSender:
             return []
         reply = from_payload(kind, payload)
         if isinstance(reply, Choices):
-            return self.client.send_choices(user_id, reply.text, list(reply.options), reply.button_titles())
+            return self.client.send_choices(user_id, reply.text, list(reply.options), reply.button_titles(),
+                                            list(reply.payloads))
         if isinstance(reply, Image):
-            attachment_id = reply.attachment_id or (self._upload_proof(reply.closing) if reply.closing else "")
+            attachment_id = reply.attachment_id or (self._upload_proof(reply.closing) if reply.closing else "") \
+                or (self._announcement_photo(reply.announcement) if reply.announcement else "")
             return self.client.send_image(user_id, reply.url, reply.caption, attachment_id)
         if isinstance(reply, RequestInfo):
             return self.client.request_user_info(user_id, reply.title, reply.subtitle, reply.image_url)

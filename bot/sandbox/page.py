@@ -155,7 +155,8 @@ def _shown(record: dict) -> dict:
     element = next(iter((payload.get("payload") or {}).get("elements") or []), {})
     text = record.get("text") or "\n".join(filter(None, [element.get("title"), element.get("subtitle")]))
     sent = [b for b in (payload.get("payload") or {}).get("buttons") or [] if isinstance(b, dict)]
-    buttons = ([{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in sent]
+    buttons = ([{"title": str(b.get("title", "")), "payload": str(b.get("payload", "")),
+                 "hidden": b.get("type") == "oa.query.hide"} for b in sent]
                or [{"title": title, "payload": title} for title in record.get("buttons") or []])
     shown = {"id": record["id"], "at": int(record["at"] * 1000), "text": text or "", "buttons": buttons}
     if element.get("media_type") in ("image", "gif") and element.get("url"):

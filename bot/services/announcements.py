@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot import texts
 from bot.clock import local, utc
 from bot.replies import Image, Reply, Text
+from bot.services import signups
 from bot.store import UnitOfWork
 from bot.store.announcements import GROUP_PREFIX, WINDOW
 from bot.store.models import Announcement
@@ -49,19 +50,26 @@ def recipients(uow: UnitOfWork, announcement: Announcement, group_keys: list[str
 
 
 def message(announcement: Announcement) -> list[Reply]:
-    """What a member receives: the notice under a header, then the photo if there is one."""
+    """What a member receives: the notice under a header, then the photo if there is one, then the
+    sign-up question if it asks for one."""
     header = texts.ANNOUNCE_HEADER_URGENT if announcement.urgent else texts.ANNOUNCE_HEADER
     replies: list[Reply] = [Text(f"{header}\n{announcement.text}")]
-    if announcement.image_url:
+    if announcement.image_data:
+        replies.append(Image("", announcement=announcement.id))
+    elif announcement.image_url:
         replies.append(Image(announcement.image_url))
+    if announcement.signup_title:
+        replies.append(signups.question(announcement))
     return replies
 
 
 def group_post(announcement: Announcement) -> str:
-    """The text posted to a Zalo group (groups take no buttons; the photo goes as a link)."""
+    """The text posted to a Zalo group (groups take no buttons; the photo goes as a link; a sign-up is
+    answered in the OA's chat)."""
     header = texts.ANNOUNCE_HEADER_URGENT if announcement.urgent else texts.ANNOUNCE_HEADER
     photo = f"\n{announcement.image_url}" if announcement.image_url else ""
-    return f"{header}\n{announcement.text}{photo}"
+    signup = texts.SIGNUP_GROUP_NOTE if announcement.signup_title else ""
+    return f"{header}\n{announcement.text}{photo}{signup}"
 
 
 def waiting_replies(uow: UnitOfWork, user_id: str, now: datetime) -> list[list[Reply]]:

@@ -65,6 +65,12 @@ class AnnouncementRepository:
             Announcement.status.in_(from_statuses)).values(status=status, **values))
         return result.rowcount == 1
 
+    def keep_upload(self, announcement_id: int, attachment_id: str, now: datetime) -> None:
+        """Zalo's attachment id of the announcement's photo, and when it was uploaded."""
+        self.session.execute(update(Announcement).where(
+            Announcement.id == announcement_id, Announcement.oa_id == self.oa_id).values(
+            image_attachment_id=attachment_id, image_uploaded_at=now))
+
     # --- deliveries -------------------------------------------------------------------------------
 
     def has_deliveries(self, announcement_id: int) -> bool:

@@ -29,6 +29,7 @@ from bot.store.name_index import NameIndexRepository
 from bot.store.notices import NoticeRepository
 from bot.store.outbox import OutboxRepository
 from bot.store.requests import RequestRepository
+from bot.store.signups import SignupRepository
 from bot.store.staff import StaffRepository
 from bot.store.staff_sessions import StaffSessionRepository
 from bot.store.tokens import TokenRepository
@@ -104,6 +105,7 @@ class UnitOfWork:
         self.sessions = StaffSessionRepository(session, oa_id)  # dashboard logins (not the SQLAlchemy session)
         self.announcements = AnnouncementRepository(session, oa_id)
         self.groups = GroupRepository(session, oa_id)
+        self.signups = SignupRepository(session, oa_id)
         self.erasure = ErasureRepository(session, oa_id)
         self.audit = AuditRepository(session, oa_id)
         self.households = HouseholdRepository(session, oa_id)

@@ -27,6 +27,7 @@ from bot.store.models import (
     RequestChange,
     RequestClosing,
     ServiceRequest,
+    Signup,
     StaffReply,
 )
 from bot.store.name_index import NameIndexRepository
@@ -79,7 +80,7 @@ class ErasureRepository:
         self.session.execute(update(OutboxMessage).where(about).values(payload="{}", about_user_id=anonymous))
         NameIndexRepository(self.session, oa).forget_user(user_id)
         self._redact(values)
-        for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent, ReportFollower):
+        for model in (Conversation, StaffReply, PendingNotice, MemberGroup, Consent, ReportFollower, Signup):
             self.session.execute(delete(model).where(model.oa_id == oa, model.user_id == user_id))
         self.session.execute(delete(Delivery).where(Delivery.oa_id == oa, Delivery.recipient == user_id,
                                                     or_(Delivery.status == "waiting", Delivery.status == "pending")))
@@ -131,6 +132,6 @@ class ErasureRepository:
         self.session.execute(delete(Event).where(kept))
         for model, column in ((OutboxMessage, OutboxMessage.created_at),
                               (StaffReply, StaffReply.at), (PendingNotice, PendingNotice.created_at),
-                              (Conversation, Conversation.updated_at)):
+                              (Conversation, Conversation.updated_at), (Signup, Signup.updated_at)):
             self.session.execute(delete(model).where(model.oa_id == oa, column < cutoff))
         return result.rowcount

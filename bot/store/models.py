@@ -394,6 +394,37 @@ class Announcement(Base):
     send_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # UTC; also after a quiet-hours pause
     started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # A photo uploaded on the dashboard, kept here: Zalo's attachment id of an upload lasts about 7 days,
+    # less than a notice may wait for a resident, so the sender uploads it again when that id is old.
+    image_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    image_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    image_attachment_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    image_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # A sign-up: the event as residents read it, its start (UTC) and how many people may come (None: no limit)
+    signup_title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    event_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    signup_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reminded_evening_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    reminded_hour_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Signup(Base):
+    """One resident's answer to an announcement's sign-up: going (with how many people), on the waiting
+    list (ordered by `queued_at`), cancelled or not taking part."""
+
+    __tablename__ = "signups"
+    __table_args__ = (UniqueConstraint("announcement_id", "user_id", name="uq_signups_user"),
+                      Index("ix_signups_user", "oa_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    oa_id: Mapped[str] = mapped_column(String(64))
+    announcement_id: Mapped[int] = mapped_column(Id)
+    user_id: Mapped[str] = mapped_column(String(64))
+    people: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16))  # going | waiting | cancelled | declined
+    queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # the waiting list's order
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Delivery(Base):

@@ -109,13 +109,14 @@ class ZaloClient:
         """Send text, split at 2,000 characters; return Zalo's message ids."""
         return [self._send(messages.text_body(user_id, chunk)) for chunk in messages.split_text(text)]
 
-    def send_choices(self, user_id: str, text: str, options: list[str], titles: list[str] | None = None) -> list[str]:
+    def send_choices(self, user_id: str, text: str, options: list[str], titles: list[str] | None = None,
+                     payloads: list[str] | None = None) -> list[str]:
         """Send a numbered question, with up to 5 buttons when Zalo accepts them (titled `titles`, else
-        the options; a tap sends the whole option)."""
+        the options; a tap sends the whole option, or its hidden payload when `payloads` gives one)."""
         numbered = "\n".join([text] + [f"{i}. {o}" for i, o in enumerate(options, start=1)])
         if self.buttons and len(options) <= messages.MAX_BUTTONS and len(numbered) <= messages.MAX_TEXT:
             try:
-                return [self._send(messages.buttons_body(user_id, numbered, options, titles))]
+                return [self._send(messages.buttons_body(user_id, numbered, options, titles, payloads))]
             except BadRequest as exc:
                 if exc.code not in BUTTONS_REJECTED_CODES:
                     raise

@@ -29,11 +29,15 @@ def text_body(user_id: str, text: str) -> dict:
     return {"recipient": {"user_id": user_id}, "message": {"text": text}}
 
 
-def buttons_body(user_id: str, text: str, options: list[str], titles: list[str] | None = None) -> dict:
-    """Text plus up to five 'oa.query.show' buttons; a tap sends the option back as the user's text."""
+def buttons_body(user_id: str, text: str, options: list[str], titles: list[str] | None = None,
+                 payloads: list[str] | None = None) -> dict:
+    """Text plus up to five buttons: 'oa.query.show', a tap sends the option back as the user's text; or,
+    where `payloads` gives one, 'oa.query.hide', a tap sends that payload, unseen in the chat."""
     titles = titles or options
-    buttons = [{"title": title[:MAX_BUTTON_TITLE], "type": "oa.query.show", "payload": option}
-               for option, title in zip(options[:MAX_BUTTONS], titles)]
+    hidden = list(payloads or []) + [""] * len(options)
+    buttons = [{"title": title[:MAX_BUTTON_TITLE], "type": "oa.query.hide" if payload else "oa.query.show",
+                "payload": payload or option}
+               for option, title, payload in zip(options[:MAX_BUTTONS], titles, hidden)]
     title = text.splitlines()[0][:100] if text else ""
     return {"recipient": {"user_id": user_id},
             "message": {"text": text, "attachment": {"type": "template", "payload": {

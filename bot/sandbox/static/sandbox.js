@@ -70,11 +70,12 @@
     const node = bubble(thread, "bot", message.text, message.image_url, message.at, into);
     if (!message.buttons || !message.buttons.length) return;
     const row = el("div", "bot-buttons");
-    for (const { title, payload } of message.buttons) {
+    for (const { title, payload, hidden } of message.buttons) {
       const button = el("button", "bot-button", title);
       button.type = "button";
-      // Zalo's oa.query.show button sends its payload (the whole option) back as the user's own message.
-      button.addEventListener("click", () => sendText(payload));
+      // Zalo's oa.query.show button sends its payload (the whole option) back as the user's own message;
+      // oa.query.hide sends it unseen in the chat.
+      button.addEventListener("click", () => hidden ? sendHidden(payload) : sendText(payload));
       row.appendChild(button);
     }
     node.insertBefore(row, node.lastChild);
@@ -271,6 +272,11 @@
     if (!thread || !text.trim()) return;
     mine(thread, text);
     send(thread, "text", { text });
+  }
+
+  function sendHidden(payload) {
+    const thread = currentThread();
+    if (thread) send(thread, "text", { text: payload });
   }
 
   function sendTyped() {
