@@ -384,3 +384,14 @@ def chromium(*flags: str):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+PHONE_SCREEN = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium with a phone's screen and Vietnamese as its language (the dashboard's tests)."""
+    with chromium("--lang=vi") as driver:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE_SCREEN)
+        yield driver

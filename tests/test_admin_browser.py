@@ -21,24 +21,17 @@ from bot import texts
 from bot.admin import texts as t
 from bot.clock import local
 from bot.store.models import utcnow
-from tests.conftest import OA_SECRET, chromium, make_settings, start_bot
+from tests.conftest import OA_SECRET, PHONE_SCREEN, make_settings, start_bot
 from tests.test_admin import PASSWORD, add_handoff, add_request, add_staff
 
 # The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary folder.
 SCREENSHOTS = (Path(__file__).resolve().parent.parent / "docs" / "screenshots"
                if os.environ.get("UPDATE_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "bot-screenshots")
-PHONE = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+PHONE = PHONE_SCREEN  # the `browser` fixture's screen (tests/conftest.py)
 WIDE = {"width": 1100, "height": 800, "deviceScaleFactor": 1, "mobile": False}
 ATTACK = "<script>alert(1)</script>"
 PLACE = ("21.0285", "105.8542")  # where resident-b's phản ánh is
 MAP = "https://www.openstreetmap.org/?mlat={0}&mlon={1}#map=18/{0}/{1}".format(*PLACE)
-
-
-@pytest.fixture
-def browser():
-    with chromium("--lang=vi") as driver:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
-        yield driver
 
 
 @pytest.fixture

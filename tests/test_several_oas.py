@@ -16,7 +16,6 @@ from config import ConfigError, load_settings
 from config.settings import OASettings
 from tests.conftest import APP_ID, APP_SECRET, OA_ID, OA_SECRET, RunningBot, make_settings, start_bot
 from tests.test_admin import PASSWORD, token_of
-from tests.test_admin_browser import browser  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 OA2, OA2_SECRET = "test-oa-7", "test-oa-secret-7"

@@ -1,5 +1,18 @@
 """The staff dashboard at /admin: requests, statistics and exports for leaders and volunteers."""
-from bot.admin import audit, auth, csrf, detail, export, fetch_guard, groups, listing, stats  # noqa: F401 - their routes join the blueprint
+from bot.admin import (  # noqa: F401 - their routes join the blueprint
+    audit,
+    auth,
+    csrf,
+    detail,
+    export,
+    fetch_guard,
+    groups,
+    listing,
+    notice_compose,
+    notice_preview,
+    notices,
+    stats,
+)
 from bot.admin.base import blueprint
 
 # Order matters: a page loaded as an image (or script, style…) is refused before anything runs; then who

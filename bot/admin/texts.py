@@ -219,3 +219,104 @@ PROMISE_STATS_EMPTY = "Chưa có yêu cầu nào có hẹn trả lời."
 ANONYMOUS = "Ẩn danh"
 FOLLOWERS_TITLE = "Người cùng báo"
 FOLLOWERS_COUNT = "{n} người theo dõi việc này (báo cùng việc, không gửi phản ánh riêng); họ được báo khi đổi trạng thái."
+# --- The notice board: announcements on the dashboard (issue 27; bot/admin/notices.py, notice_compose.py) ---
+NAV_NOTICES = "Thông báo"
+NOTICES_TITLE = "Thông báo của tổ"
+NOTICES_NOTE = ("Mọi thông báo đã soạn trong Zalo, bằng dòng lệnh hay ở đây, mới nhất trước. «Chờ 7 ngày»: "
+                "cư dân quá 7 ngày chưa nhắn tin cho OA, sẽ nhận khi họ nhắn lại.")
+NOTICES_EMPTY = "Chưa có thông báo nào."
+NOTICES_NEW = "Soạn thông báo"
+NOTICE_TITLE = "Thông báo #{id}"
+NOTICE_BACK = "← Các thông báo"
+NOTICE_ALL_MEMBERS = "Tất cả thành viên"
+NOTICE_ZALO_GROUPS = "nhóm Zalo của tổ ({n})"
+NOTICE_URGENT = "Khẩn"
+NOTICE_COL_TEXT, NOTICE_COL_TARGETS, NOTICE_COL_STATUS = "Nội dung", "Gửi tới", "Trạng thái"
+NOTICE_COL_WHEN, NOTICE_COL_NUMBERS, NOTICE_COL_SIGNUP = "Thời gian", "Kết quả", "Đăng ký"
+NOTICE_WHEN = {"draft": "Soạn lúc {at}", "scheduled": "Sẽ gửi lúc {at}", "sending": "Bắt đầu gửi {at}",
+               "done": "Gửi xong {at}", "cancelled": "Soạn lúc {at}"}
+NOTICE_NUMBERS = (("sent", "Đã nhận"), ("waiting", "Chờ 7 ngày"), ("opted_out", "Đã tắt nhận tin"),
+                  ("failed", "Không gửi được"), ("in_progress", "Đang gửi"))
+NOTICE_REASON = "{count} người: {reason}"
+NOTICE_SIGNUP_NUMBERS = "Tham gia: {going} ({people} người) · Chờ: {waiting} · Còn chỗ: {left}"
+NOTICE_NO_LIMIT = "không giới hạn"
+NOTICE_BY, NOTICE_BY_CLI = "Người soạn", "Dòng lệnh"
+NOTICE_AS_SENT = "Cư dân nhận được"
+NOTICE_TO_BE_SENT = "Cư dân sẽ nhận được"
+NOTICE_PHOTO_ALT = "Ảnh kèm thông báo"
+NOTICE_BUTTONS = "Nút bấm:"
+NOTICE_CANCEL = "Hủy thông báo"
+NOTICE_PEOPLE_TITLE = "Chưa nhận được"
+NOTICE_PEOPLE_NOTE = "Tên như đã đăng ký, số điện thoại che bớt. Mỗi lần xem trang này được ghi vào nhật ký truy cập."
+NOTICE_PEOPLE_NONE = "Mọi người đã nhận được."
+NOTICE_PEOPLE_STATUS = {"pending": "chưa gửi", "queued": "đang gửi", "waiting": "chờ cư dân nhắn tin (quá 7 ngày)",
+                        "failed": "không gửi được", "opted_out": "đã tắt nhận tin"}
+NOTICE_COL_NAME, NOTICE_COL_PHONE, NOTICE_COL_WHY = "Họ tên", "Điện thoại", "Tình trạng"
+SIGNUP_TITLE = "Đăng ký tham gia"
+SIGNUP_EVENT = "«{title}», {when}."
+SIGNUP_LIMIT = "Tối đa {limit} người."
+SIGNUP_NONE = "Chưa ai trả lời."
+SIGNUP_COL_NO, SIGNUP_COL_PEOPLE, SIGNUP_COL_STATUS, SIGNUP_COL_AT = "STT", "Số người", "Trạng thái", "Trả lời lúc"
+SIGNUP_STATUS = {"going": "Tham gia", "waiting": "Danh sách chờ", "cancelled": "Đã hủy", "declined": "Không tham gia"}
+SIGNUP_POSITION = "Danh sách chờ (thứ {n})"
+SIGNUP_SHEET = "Đăng ký"
+SIGNUPS_NOT_BY_LINK = "Muốn tải danh sách đăng ký, bạn bấm nút «Tải CSV» hoặc «Tải Excel» trên trang thông báo."
+COMPOSE_TITLE = "Soạn thông báo"
+COMPOSE_TEXT = "Nội dung thông báo"
+COMPOSE_COUNT = "{n}/{limit} ký tự"
+COMPOSE_COUNT_NOTE = "Zalo nhận tối đa 2.000 ký tự mỗi tin, kể cả dòng «{header}» ở đầu."
+COMPOSE_PHOTO = "Ảnh kèm theo (không bắt buộc; JPG hoặc PNG, tối đa 1 MB)"
+COMPOSE_PHOTO_KEPT = "Ảnh đã chọn:"
+COMPOSE_PHOTO_DROP = "Bỏ ảnh này"
+COMPOSE_PHOTO_AGAIN = "Ảnh chưa được lưu: bạn chọn lại ảnh nhé."
+COMPOSE_GROUPS = "Gửi tới nhóm"
+COMPOSE_GROUPS_NOTE = "Không chọn nhóm nào: gửi tới tất cả thành viên ({members} người, {at_once} người nhận ngay)."
+COMPOSE_GROUP_REACH = "{members} người, {at_once} người nhận ngay"
+COMPOSE_REACH_NOTE = "«Nhận ngay»: đã nhắn tin cho OA trong 7 ngày qua; những người khác nhận khi họ nhắn lại."
+COMPOSE_ZALO_NOTE = "Thông báo cho tất cả thành viên cũng được đăng vào nhóm Zalo của tổ."
+COMPOSE_NO_GROUPS = "Chưa có nhóm nào: thông báo gửi tới tất cả thành viên ({members} người, {at_once} người nhận ngay)."
+COMPOSE_URGENT = "Khẩn: gửi cả trong giờ nghỉ đêm"
+COMPOSE_SEND_AT = "Giờ gửi (để trống: gửi ngay khi bấm «Gửi ngay»)"
+COMPOSE_SIGNUP = "Cho cư dân đăng ký tham gia"
+COMPOSE_SIGNUP_TITLE = "Tên sự kiện (cư dân đọc thấy)"
+COMPOSE_EVENT_AT = "Ngày giờ diễn ra"
+COMPOSE_LIMIT = "Số người tối đa (để trống: không giới hạn)"
+COMPOSE_BUTTON = "Xem trước"
+COMPOSE_ERRORS = {
+    "empty": "Thông báo chưa có nội dung.",
+    "too_long": "Thông báo dài {n} ký tự, quá {over} ký tự: Zalo nhận tối đa {limit} ký tự sau dòng «{header}». "
+                "Bạn rút gọn bớt nhé.",
+    "unknown_group": "Không còn nhóm «{name}». Bạn chọn lại nhóm nhé.",
+    "bad_send_at": "Giờ gửi «{value}» không đúng dạng. Bạn chọn ngày giờ trong ô nhé.",
+    "past_send_at": "Giờ gửi {when:%H:%M %d/%m/%Y} đã qua. Bạn chọn giờ sau bây giờ, hoặc để trống để gửi ngay.",
+    "no_title": "Cần ghi tên sự kiện để cư dân đăng ký.",
+    "long_title": "Tên sự kiện dài quá: tối đa {limit} ký tự.",
+    "no_event": "Cần chọn ngày giờ diễn ra sự kiện.",
+    "bad_event": "Ngày giờ sự kiện «{value}» không đúng dạng. Bạn chọn trong ô nhé.",
+    "past_event": "Sự kiện lúc {when:%H:%M %d/%m/%Y} đã qua. Bạn chọn ngày giờ sắp tới nhé.",
+    "event_before_send": "Sự kiện ({event:%H:%M %d/%m/%Y}) phải diễn ra sau giờ gửi thông báo ({send:%H:%M %d/%m/%Y}).",
+    "bad_limit": "Số người tối đa «{value}» không dùng được: ghi một số từ 1 đến {most}, hoặc để trống.",
+}
+COMPOSE_UPLOAD_FAILED = "Chưa gửi được ảnh lên Zalo nên thông báo chưa được lưu. Bạn thử lại sau nhé."
+COMPOSE_NOT_DRAFT = "Thông báo #{id} không còn là bản nháp (đã gửi, đã hẹn giờ hoặc đã hủy)."
+PREVIEW_TITLE = "Xem trước thông báo #{id}"
+PREVIEW_NOTE = "Đây là bản nháp: cư dân chưa nhận được gì. Bạn chọn gửi ngay, hẹn giờ, sửa hoặc hủy."
+PREVIEW_REACH = "Sẽ gửi tới: {reach}."
+PREVIEW_AT_ONCE = "{at_once} người nhận ngay; những người còn lại nhận khi họ nhắn tin cho OA."
+PREVIEW_QUIET = "Bây giờ là giờ nghỉ đêm nên thông báo sẽ đi lúc {when} (muốn gửi cả ban đêm, bấm «Sửa» và chọn «Khẩn»)."
+PREVIEW_SEND = "Gửi ngay"
+PREVIEW_SCHEDULE = "Hẹn giờ"
+PREVIEW_SCHEDULE_AT = "Gửi lúc"
+PREVIEW_EDIT = "Sửa"
+PREVIEW_CANCEL = "Hủy"
+NOTICE_SENDING = "Đang gửi thông báo #{id}. Số liệu trên trang này cập nhật khi cư dân nhận được."
+NOTICE_SCHEDULED = "Đã hẹn gửi thông báo #{id} lúc {when}."
+NOTICE_QUIET = " Bây giờ là giờ nghỉ đêm nên thông báo sẽ đi lúc {when}."
+SCHEDULE_ERRORS = {"missing": "Cần chọn giờ gửi để hẹn giờ.", "bad": COMPOSE_ERRORS["bad_send_at"],
+                   "past": COMPOSE_ERRORS["past_send_at"], "event": COMPOSE_ERRORS["event_before_send"]}
+AUDIT_ACTIONS.update({"create_notice": "Soạn thông báo", "edit_notice": "Sửa thông báo",
+                      "send_notice": "Gửi thông báo", "schedule_notice": "Hẹn giờ thông báo",
+                      "cancel_notice": "Hủy thông báo", "view_notice": "Xem người chưa nhận / đăng ký",
+                      "export_signups_csv": "Xuất CSV đăng ký", "export_signups_xlsx": "Xuất Excel đăng ký"})
+AUDIT_NOTICE_TARGET = "#{id} · {excerpt}"
+AUDIT_SIGNUPS_TARGET = "#{id} · {n} người trả lời"

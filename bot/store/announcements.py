@@ -156,3 +156,41 @@ class AnnouncementRepository:
             query = query.where(Member.user_id.in_(select(MemberGroup.user_id).where(
                 MemberGroup.oa_id == self.oa_id, MemberGroup.name_key.in_(group_keys))))
         return query
+
+    # --- the dashboard's notice board (bot/services/notice_board.py) --------------------------------
+
+    def board(self, created_by: str, limit: int = 100) -> list[Announcement]:
+        """Every announcement but other people's drafts, newest first."""
+        return list(self.session.scalars(select(Announcement).where(
+            Announcement.oa_id == self.oa_id,
+            or_(Announcement.status != "draft", Announcement.created_by == created_by))
+            .order_by(Announcement.id.desc()).limit(limit)))
+
+    def reach(self, group_keys: list[str], now: datetime) -> tuple[int, int]:
+        """(members an announcement to these groups, or to everyone, is for; those of them it reaches at
+        once: inside Zalo's 7-day window now and not stopped)."""
+        members, at_once = self.session.execute(self._audience(select(
+            func.count(Member.id), func.count(Member.id).filter(self._reachable_now(now))), group_keys)).one()
+        return members, at_once or 0
+
+    def reach_by_group(self, now: datetime) -> dict[str, tuple[int, int]]:
+        """Each group's key → `reach` of that group alone, in one query (groups nobody is reached in are missing)."""
+        query = select(MemberGroup.name_key, func.count(Member.id),
+                       func.count(Member.id).filter(self._reachable_now(now))).select_from(Member).join(
+            MemberGroup, (MemberGroup.user_id == Member.user_id) & (MemberGroup.oa_id == Member.oa_id))
+        query = self._audience(query, []).where(MemberGroup.oa_id == self.oa_id).group_by(MemberGroup.name_key)
+        return {key: (members, at_once or 0) for key, members, at_once in self.session.execute(query)}
+
+    def _reachable_now(self, now: datetime):
+        return (Member.last_interaction_at > now - WINDOW) & Member.announcements_off.is_(False)
+
+    def not_received(self, announcement_id: int, limit: int = 1000) -> list[tuple[Delivery, Member | None]]:
+        """People an announcement has not reached (yet), each with their member row: still to send, being
+        sent, waiting for them to write, failed, stopped; Zalo groups left out."""
+        return [(delivery, member) for delivery, member in self.session.execute(
+            select(Delivery, Member).outerjoin(Member, (Member.oa_id == Delivery.oa_id)
+                                               & (Member.user_id == Delivery.recipient))
+            .where(Delivery.oa_id == self.oa_id, Delivery.announcement_id == announcement_id,
+                   Delivery.status.in_(("pending", "queued", "waiting", "failed", "opted_out")),
+                   Delivery.recipient.not_like(GROUP_PREFIX + "%"))
+            .order_by(Delivery.status, Delivery.id).limit(limit))]
