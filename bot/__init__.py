@@ -13,7 +13,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from bot import admin, cli
     from bot.deployment import build_deployment
     from bot.privacy.log_privacy import hide_database_details_in_logs
-    from bot.web import webhook
+    from bot.web import metrics, webhook
 
     settings = settings or load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bot_deployment"] = deployment
     app.extensions["bot"] = deployment.main  # the main OA (the only one unless EXTRA_OAS is set)
     app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(metrics.blueprint)  # /metrics, only with METRICS_TOKEN
     app.register_blueprint(admin.blueprint)
     if settings.sandbox:
         from bot.sandbox.page import blueprint as sandbox_blueprint

@@ -412,3 +412,12 @@ PROOF_CANCELLED = "Đã thôi, {code} chưa đóng."
 PROOF_UNKNOWN = "Không thấy yêu cầu {code}."
 PROOF_ALREADY = "{code} đã đóng rồi."
 PROOF_NOT_YOURS = "{code} đang giao cho người khác; bác báo tổ trưởng nhé."
+
+# --- Back-ups (bot/runtime/jobs.py nightly_backup): to every leader when the nightly back-up fails ------
+BACKUP_FAILED = "Sao lưu dữ liệu đêm nay không thành công: {reason}. Người quản trị máy chủ cần xem lại."
+BACKUP_REASONS = {  # bot/ops/backups.py reason(); the details go to the log and /healthz
+    "missing_tool": "máy chủ thiếu chương trình pg_dump",
+    "disk_full": "ổ đĩa máy chủ đã đầy",
+    "folder": "không ghi được vào thư mục sao lưu",
+    "other": "lỗi khi sao chép cơ sở dữ liệu",
+}

@@ -99,6 +99,11 @@ class Settings:
     dashboard_url: str = ""  # the dashboard's address in staff notices; "" = http://HOST:PORT/admin
     trusted_proxies: int = 0  # reverse proxies in front of the app: their X-Forwarded-For names the client
     retry_backoff_base: float = 1.0  # a failed send waits 2, 4, 8… times this many seconds (tests: less)
+    backup_dir: Path = PROJECT_ROOT / "instance" / "backups"  # `db backup` and the nightly job write here
+    backup_keep: int = 14  # back-ups kept in backup_dir (the newest ones); older ones are deleted
+    backup_nightly: bool = False  # a back-up every night at backup_hour (scheduler); /healthz watches it
+    backup_hour: int = 3  # local hour (Asia/Ho_Chi_Minh) of the nightly back-up
+    metrics_token: str = ""  # /metrics answers only with this bearer token; "" = no /metrics at all
 
     def with_overrides(self, **changes) -> "Settings":
         """Return a copy with some fields changed (tests, the sandbox)."""
@@ -161,6 +166,13 @@ def parse_quiet_hours(value: str) -> tuple[int, int] | None:
     return start, end
 
 
+def parse_hour(value: str, name: str) -> int:
+    """'3' → 3: a local hour of the day, 0 to 23."""
+    if not value.isdigit() or int(value) > 23:
+        raise ConfigError(f"{name} must be an hour from 0 to 23, not {value!r}")
+    return int(value)
+
+
 OA_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
@@ -192,6 +204,13 @@ def parse_extra_oas(get, app_id: str, app_secret: str) -> tuple[OASettings, ...]
     if len({oa.oa_id for oa in oas}) != len(oas):
         raise ConfigError("EXTRA_OAS: two OAs have the same ZALO_OA_ID")
     return tuple(oas)
+
+
+def operator_language(env: dict[str, str] | None = None) -> str:
+    """'vi' when LANG names Vietnamese (vi_VN.UTF-8), else 'en': the language `flask doctor` speaks. Read
+    apart from load_settings, so the doctor can say in that language that the settings are wrong."""
+    value = (os.environ if env is None else env).get("LANG", "")
+    return "vi" if value.strip().lower().startswith("vi") else "en"
 
 
 def _log_level(value: str) -> str:
@@ -244,6 +263,11 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
         flood_seconds=_positive(get("FLOOD_SECONDS", "10"), "FLOOD_SECONDS"),
         dashboard_url=get("DASHBOARD_URL").rstrip("/"),
         trusted_proxies=int(get("TRUSTED_PROXIES", "0")),
+        backup_dir=Path(get("BACKUP_DIR", str(PROJECT_ROOT / "instance" / "backups"))),
+        backup_keep=_positive(get("BACKUP_KEEP", "14"), "BACKUP_KEEP"),
+        backup_nightly=_flag(env.get("BACKUP_NIGHTLY"), default=False),
+        backup_hour=parse_hour(get("BACKUP_HOUR", "3"), "BACKUP_HOUR"),
+        metrics_token=get("METRICS_TOKEN"),
     )
     if sandbox:
         if has_credentials:

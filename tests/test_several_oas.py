@@ -3,6 +3,7 @@ OA answers with its own token, procedures and data, and one OA's staff never see
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +76,9 @@ class TwoOAs:
         return [m["text"] or "" for m in state.messages_for(user_id)[seen:]]
 
 
-@pytest.fixture
-def two(database_url, tmp_path):
+@contextmanager
+def two_oas_running(database_url: str, config_overrides: Path | None = None, **settings):
+    """The bot serving OA_ID and OA2 (short name to7) on one database, each with its own Zalo stand-in."""
     first = StandInState(app_id=APP_ID, app_secret=APP_SECRET, access_token="access-1", refresh_token="refresh-1",
                          oa_id=OA_ID)
     second = StandInState(app_id=APP_ID, app_secret=APP_SECRET, access_token="access-7", refresh_token="refresh-7",
@@ -84,13 +86,21 @@ def two(database_url, tmp_path):
     server = serve_standin(first, more_oas=(second,))
     extra = OASettings(key="to7", oa_id=OA2, oa_secret_key=OA2_SECRET, access_token="access-7",
                        refresh_token="refresh-7", app_id=APP_ID, app_secret=APP_SECRET,
-                       config_overrides=own_config(tmp_path / "to7"))
-    running, stop = start_bot(make_settings(database_url, server.url, extra_oas=(extra,)), server)
+                       config_overrides=config_overrides)
+    running, stop = start_bot(make_settings(database_url, server.url, extra_oas=(extra,), **settings), server)
     for state, secret in ((first, OA_SECRET), (second, OA2_SECRET)):
         state.webhook_url, state.oa_secret_key = running.url + "/zalo/webhook", secret
-    yield TwoOAs(running, first, second)
-    stop()
-    server.shutdown()
+    try:
+        yield TwoOAs(running, first, second)
+    finally:
+        stop()
+        server.shutdown()
+
+
+@pytest.fixture
+def two(database_url, tmp_path):
+    with two_oas_running(database_url, own_config(tmp_path / "to7")) as both:
+        yield both
 
 
 def stored_events(services) -> int:

@@ -10,7 +10,7 @@ from flask import Flask
 from bot.store import upgrade_schema
 
 OA_META = "bot.oa"  # where a command's --oa is kept in click's context
-ALL_OA_COMMANDS = {"serve", "worker", "db"}  # these act for every OA at once
+ALL_OA_COMMANDS = {"serve", "worker", "db", "doctor"}  # these act for every OA at once
 
 
 def services_of(app: Flask):

@@ -1,5 +1,5 @@
 """Running the bot: `flask --app wsgi serve` (web, worker and scheduler in one process), `worker`, and
-`db upgrade`."""
+`db upgrade` (`db backup` and `db restore`: bot/cli/backup.py)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from bot.cli.backup import add_backup_commands
 from bot.cli.common import services_of
 from bot.runtime.scheduler import start_scheduler
 from bot.services import name_search
@@ -46,13 +47,15 @@ def stop_background(app: Flask, workers: list, scheduler) -> None:
 
 
 def register(app: Flask) -> None:
-    db = AppGroup("db", help="Database schema.")
+    db = AppGroup("db", help="Database schema and back-ups.")
 
     @db.command("upgrade")
     def db_upgrade():
         """Apply schema migrations."""
         upgrade_schema(services_of(app).store.engine)
         click.echo("Database schema is up to date.")
+
+    add_backup_commands(db, app)  # db backup, db restore
 
     @app.cli.command("serve")
     @click.option("--host", default=None, help="Address to listen on (default HOST or 127.0.0.1).")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from bot import texts
 from bot.handlers import appointments, handoff
+from bot.ops import backups
 from bot.replies import Text, To
 from bot.runtime.outbox import queue_reply
 from bot.services import casework, signups
@@ -77,3 +80,33 @@ def erase_expired(services, now: datetime | None = None) -> int:
         uow.commit()
     log.info("retention: %s requests made anonymous", erased)
     return erased
+
+
+def nightly_backup(all_services, now: datetime | None = None) -> Path | None:
+    """Nightly (BACKUP_NIGHTLY=1; one job, every OA shares the database): copy the database into BACKUP_DIR.
+    A failure is logged, kept for /healthz, and told to every leader of every OA."""
+    main = all_services[0]
+    settings, now = main.settings, now or main.runtime.clock()
+    try:
+        path = backups.backup(main.store.engine, settings.backup_dir, settings.backup_keep, now)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the leaders must hear of it
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__  # paths and tool messages, no residents
+        log.error("nightly back-up failed: %s", detail)
+        backups.record_outcome(settings.backup_dir, now, detail)
+        text = texts.BACKUP_FAILED.format(reason=texts.BACKUP_REASONS[backups.reason(exc)])
+        for services in all_services:
+            _tell_leaders(services, text, now)
+        return None
+    backups.record_outcome(settings.backup_dir, now)
+    log.info("nightly back-up written: %s", path.name)
+    return path
+
+
+def _tell_leaders(services, text: str, now: datetime) -> None:
+    """Send a notice to each leader of one OA (kept for their next message outside Zalo's 7-day window)."""
+    with services.store.unit() as uow:
+        messages = [message for leader in uow.staff.with_role("leader")
+                    for message in casework.tell_resident(uow, leader.zalo_id, text, "backup", now)]
+        ids = [queue_reply(uow, message, None) for message in messages]
+        uow.commit()
+    services.sender.send_ids(ids)

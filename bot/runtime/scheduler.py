@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.runtime.jobs import erase_expired, evening_digest, fill_member_names, minute_tick
+from bot.runtime.jobs import erase_expired, evening_digest, fill_member_names, minute_tick, nightly_backup
 
 log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,6 +51,11 @@ def start_scheduler(*all_services) -> BackgroundScheduler:
     for services in all_services:
         _announcers[services.settings.oa_id] = services.announcer
         _add_jobs(scheduler, services, "" if len(all_services) == 1 else f":{services.settings.oa_id}")
+    main = all_services[0].settings
+    if main.backup_nightly:  # one job for every OA: they share the database
+        scheduler.add_job(nightly_backup, "cron", hour=main.backup_hour, minute=0, args=[list(all_services)],
+                          id="nightly_backup", replace_existing=True, coalesce=True, max_instances=1,
+                          misfire_grace_time=6 * 3600)
     scheduler.start()
     log.info("scheduler started for %s OA(s)", len(all_services))
     return scheduler

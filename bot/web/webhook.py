@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, request
 
-from bot.web import intake
+from bot.ops import backups
+from bot.web import intake, metrics
 
 blueprint = Blueprint("webhook", __name__)
 
@@ -27,10 +28,12 @@ def _receiver_for(oa_id: str | None) -> intake.Receiver | None:
 def zalo_webhook():
     settings = _services().settings
     if (request.content_length or 0) > settings.max_body_bytes:
+        metrics.count_webhook("too_large")
         return jsonify(status="rejected", reason="body larger than 1 MiB"), 413
     raw = request.stream.read(settings.max_body_bytes + 1)  # never more than the limit in memory
     answer = intake.receive(raw, request.headers, receiver_for=_receiver_for, max_bytes=settings.max_body_bytes,
                             max_age=timedelta(hours=settings.event_max_age_hours))
+    metrics.count_webhook(metrics.outcome_of(answer.status, answer.body, "X-ZEvent-Signature" in request.headers))
     return jsonify(answer.body), answer.status
 
 
@@ -48,9 +51,13 @@ def healthz():
         if problem:
             problems[services.settings.oa_id] = "refresh failed: " + problem
     leaderless = deployment.without_leader()
-    if not problems and not leaderless:
+    main = deployment.main.settings
+    backup = backups.health(main.backup_dir, deployment.main.runtime.clock()) if main.backup_nightly else None
+    if not problems and not leaderless and not backup:
         return jsonify(status="ok"), 200
     found = {"no_leader": leaderless} if leaderless else {}
+    if backup:
+        found["backup"] = backup
     if problems and not deployment.several:
         found["zalo_token"] = next(iter(problems.values()))
     elif problems:
