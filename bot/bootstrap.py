@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from typing import Callable
 
 from bot.flows.catalog import load_catalog
 from bot.flows.review import cut_buttons
@@ -12,7 +13,7 @@ from bot.handlers import routing as dispatch
 from bot.handlers.context import Runtime
 from bot.runtime.announcer import Announcer
 from bot.runtime.sender import OutboxSender
-from bot.runtime.worker import Worker
+from bot.runtime.worker import OAWork, OAWorker, Worker
 from bot.store import DataKeyError, Store, make_engine
 from bot.zalo.client import ZaloClient, ZaloOAuth
 from bot.zalo.tokens import TokenManager
@@ -29,19 +30,24 @@ class Services:
     client: ZaloClient
     sender: OutboxSender
     runtime: Runtime
-    _worker: Worker | None = field(default=None, repr=False)
+    # The deployment's worker for this OA (bot/deployment.py); without one, a worker of this OA alone.
+    worker_source: Callable[[str], OAWorker] | None = field(default=None, repr=False)
+    _worker: OAWorker | None = field(default=None, repr=False)
     _announcer: Announcer | None = field(default=None, repr=False)
 
     @property
-    def worker(self) -> Worker:
-        """The worker, built on first use (web-only processes never start one)."""
-        if self._worker is None:
-            handle = partial(dispatch.handle, runtime=self.runtime)
-            self._worker = Worker(self.store, self.sender, handle, threads=self.settings.worker_threads,
-                                  poll_seconds=self.settings.worker_poll_seconds,
-                                  send_threads=self.settings.sender_threads,
-                                  lease=timedelta(seconds=self.settings.worker_lease_seconds))
+    def worker(self) -> OAWorker:
+        """This OA's handle on the worker, built on first use (web-only processes never start one)."""
+        if self._worker is None or self._worker.worker.stopped:
+            if self.worker_source is not None:
+                self._worker = self.worker_source(self.settings.oa_id)
+            else:
+                self._worker = build_worker([self]).for_oa(self.settings.oa_id)
         return self._worker
+
+    def work(self) -> OAWork:
+        """What the worker needs of this OA."""
+        return OAWork(self.store, self.sender, partial(dispatch.handle, runtime=self.runtime))
 
     @property
     def announcer(self) -> Announcer:
@@ -57,10 +63,23 @@ class Services:
             self._worker.wake()
 
 
-def build_services(settings: Settings, store: Store | None = None) -> Services:
+def build_worker(every_oa: list[Services]) -> Worker:
+    """One worker for these OAs (the first one's settings size it)."""
+    settings = every_oa[0].settings
+    return Worker({services.settings.oa_id: services.work() for services in every_oa},
+                  threads=settings.worker_threads, poll_seconds=settings.worker_poll_seconds,
+                  send_threads=settings.sender_threads, lease=timedelta(seconds=settings.worker_lease_seconds))
+
+
+def build_services(settings: Settings, store: Store | None = None, worker_id: str | None = None,
+                   catalogs: dict | None = None) -> Services:
     """Wire the real adapters of one OA (on `store`'s database when given, else a new one);
-    procedure files are checked here, so bad ones stop the start."""
-    catalog = load_catalog(settings.config_dir, settings.config_overrides)
+    procedure files are checked here, so bad ones stop the start. `catalogs`: the ones already loaded
+    by this deployment, by folder (OAs without files of their own share one, read once)."""
+    where = (settings.config_dir, settings.config_overrides)
+    catalog = (catalogs or {}).get(where) or load_catalog(*where)
+    if catalogs is not None:
+        catalogs[where] = catalog
     start, end = settings.office_hours
     outside = [p.key for p in catalog.parts if p.start < start or p.end > end]
     if outside:
@@ -91,5 +110,5 @@ def build_services(settings: Settings, store: Store | None = None) -> Services:
     client = ZaloClient(settings.api_base, tokens, timeout=settings.zalo_timeout_seconds,
                         connections=settings.sender_threads + 4,  # the lanes, and the scheduler's calls
                         buttons=settings.zalo_buttons)
-    sender = OutboxSender(store, client, backoff_base=settings.retry_backoff_base)
+    sender = OutboxSender(store, client, worker_id=worker_id, backoff_base=settings.retry_backoff_base)
     return Services(settings=settings, store=store, tokens=tokens, client=client, sender=sender, runtime=runtime)

@@ -1,17 +1,26 @@
 """Every OA one deployment serves (ZALO_* and EXTRA_OAS), each with its own services over one database."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.bootstrap import Services, build_services
+from bot.bootstrap import Services, build_services, build_worker
+from bot.runtime.worker import OAWorker, Worker
 from config import Settings
 
 
-@dataclass(frozen=True)
+@dataclass
 class Deployment:
-    """The services of each OA by OA id; the main OA (ZALO_OA_ID) comes first."""
+    """The services of each OA by OA id; the main OA (ZALO_OA_ID) comes first. One worker serves them
+    all (built on first use, so web-only processes never have one)."""
 
     oas: dict[str, Services]
+    _worker: Worker | None = field(default=None, repr=False)
+
+    def worker_for(self, oa_id: str) -> OAWorker:
+        """One OA's handle on the deployment's worker (a new worker once the last one was stopped)."""
+        if self._worker is None or self._worker.stopped:
+            self._worker = build_worker(list(self.oas.values()))
+        return self._worker.for_oa(oa_id)
 
     @property
     def main(self) -> Services:
@@ -50,8 +59,13 @@ class Deployment:
 
 def build_deployment(settings: Settings) -> Deployment:
     """Wire every OA; the further ones share the main OA's database and connection pools."""
-    main = build_services(settings)
+    catalogs: dict = {}
+    main = build_services(settings, catalogs=catalogs)
     oas = {settings.oa_id: main}
-    for oa_settings in settings.all_oas()[1:]:
-        oas[oa_settings.oa_id] = build_services(oa_settings, store=main.store)
-    return Deployment(oas)
+    for oa_settings in settings.all_oas()[1:]:  # their replies are claimed under the one worker's id
+        oas[oa_settings.oa_id] = build_services(oa_settings, store=main.store, worker_id=main.sender.worker_id,
+                                                catalogs=catalogs)
+    deployment = Deployment(oas)
+    for services in oas.values():
+        services.worker_source = deployment.worker_for
+    return deployment

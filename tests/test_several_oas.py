@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot import texts
 from bot.sandbox import events as zalo
 from bot.sandbox.events import sign_body
 from bot.sandbox.standin import StandInState, serve_standin
@@ -383,3 +384,52 @@ def test_a_leader_picks_their_neighborhood_at_login_in_a_real_browser(two, brows
     assert browser.find_element(By.ID, "oa-name").text == "Tổ dân phố số 7"
     codes = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#request-list tbody th a")]
     assert sorted(codes) == ["HT-0001", "HT-0002"]  # tổ 7's two requests; tổ 5's HT-0001 is not shown
+
+
+def test_one_worker_process_serves_200_oas_each_reply_with_its_own_token(database_url, tmp_path):
+    """An OA is data: 200 OAs in one `flask worker` (one dispatch loop, one sweep, one pool); residents of a
+    few of them write, and each gets every reply from their own OA's stand-in, so with their OA's token."""
+    import os
+    import subprocess
+    import sys
+
+    from config.settings import SANDBOX_DATA_KEY
+
+    count, writing = 200, (0, 1, 57, 123, 199)
+    states = [StandInState(app_id=APP_ID, app_secret=APP_SECRET, access_token=f"access-{n}",
+                           refresh_token=f"refresh-{n}", oa_id=f"oa-{n}") for n in range(count)]
+    server = serve_standin(states[0], more_oas=tuple(states[1:]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZALO_", "ANNOUNCE_", "WORKER_", "OA_"))}
+    env.update(DATABASE_URL=database_url, ZALO_SANDBOX="0", ZALO_APP_ID=APP_ID, ZALO_OA_ID="oa-0",
+               ZALO_OA_SECRET_KEY="secret-0", ZALO_APP_SECRET=APP_SECRET, ZALO_ACCESS_TOKEN="access-0",
+               ZALO_REFRESH_TOKEN="refresh-0", SECRET_KEY="test-secret", DATA_KEY=SANDBOX_DATA_KEY,
+               ZALO_API_BASE=server.url, ZALO_OAUTH_BASE=server.url, ANNOUNCE_QUIET_HOURS="", WORKER_NICE="0",
+               WORKER_POLL_SECONDS="0.02", PYTHONUNBUFFERED="1", EXTRA_OAS=",".join(f"t{n}" for n in range(1, count)))
+    for n in range(1, count):
+        env.update({f"OA_T{n}_ZALO_OA_ID": f"oa-{n}", f"OA_T{n}_ZALO_OA_SECRET_KEY": f"secret-{n}",
+                    f"OA_T{n}_ZALO_ACCESS_TOKEN": f"access-{n}", f"OA_T{n}_ZALO_REFRESH_TOKEN": f"refresh-{n}"})
+    web, stop = start_bot(load_settings(env, dotenv=False), server, start_worker=False)
+    for n, state in enumerate(states):
+        state.webhook_url, state.oa_secret_key = web.url + "/zalo/webhook", f"secret-{n}"
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env,
+                              stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    try:
+        for n in writing:
+            for text in ("xin chào", "1"):
+                raw = json.dumps(zalo.user_text_event(APP_ID, f"oa-{n}", f"resident-{n}", text)).encode()
+                event = json.loads(raw)
+                headers = {"Content-Type": "application/json",
+                           "X-ZEvent-Signature": sign_body(APP_ID, raw, str(event["timestamp"]), f"secret-{n}")}
+                assert requests.post(web.url + "/zalo/webhook", data=raw, headers=headers, timeout=10).ok
+        for n in writing:
+            replies = states[n].wait_for_messages(f"resident-{n}", 3, timeout=60)
+            assert replies[0]["text"].startswith(texts.WELCOME[:20]), replies[0]["text"]
+        for n, state in enumerate(states):  # nobody else heard from the bot, and no other OA sent to them
+            assert {m["user_id"] for m in state.messages} <= ({f"resident-{n}"} if n in writing else set())
+        assert "taken for dead" not in log.read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        stop()
+        server.shutdown()

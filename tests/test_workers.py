@@ -266,3 +266,37 @@ def test_a_worker_only_ever_claims_its_own_oas_events(database_url):
     finally:
         main.dispose()
 
+
+
+def test_on_postgresql_a_stored_event_wakes_the_worker_process_without_waiting_for_its_poll(
+        database_url, standin, tmp_path):
+    """The webhook's insert sends NOTIFY; the worker process listening answers at once though it would only
+    look on its own every 30 s. SQLite has no such signal: its worker polls."""
+    import pytest
+
+    from bot.sandbox import events as zalo
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    web, stop_web = start_bot(make_settings(database_url, standin.url), standin, start_worker=False)
+    standin.state.webhook_url, standin.state.oa_secret_key = web.url + "/zalo/webhook", OA_SECRET
+    env, log = _worker_env(database_url, standin.url) | {"WORKER_POLL_SECONDS": "30"}, tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        deadline = time.monotonic() + 60
+        while "Worker running" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with web.services.store.engine.connect() as connection:  # its LISTEN is in effect
+            while not connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE query = "
+                                              "'LISTEN bot_events'")).scalar() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        for said in ("xin chào", "1"):
+            asked = time.monotonic()
+            seen = len(standin.state.messages_for("resident-w"))
+            assert web.post(zalo.user_text_event(APP_ID, OA_ID, "resident-w", said)).status_code == 200
+            standin.state.wait_for_messages("resident-w", seen + 1, timeout=20)
+            assert time.monotonic() - asked < 10, log.read_text()[-2000:]  # not the 30 s poll
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        stop_web()

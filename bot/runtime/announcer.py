@@ -12,7 +12,7 @@ from typing import Callable
 
 from bot.flows.text import normalize
 from bot.runtime.outbox import SEND_GRACE, queue_reply
-from bot.runtime.worker import Worker
+from bot.runtime.worker import OAWorker
 from bot.services import announcements as notices
 from bot.services.casework import tell_resident
 from bot.store import Store
@@ -42,7 +42,7 @@ class Throttle:
 
 
 class Announcer:
-    def __init__(self, store: Store, worker: Worker, clock: Callable[[], datetime],
+    def __init__(self, store: Store, worker: OAWorker, clock: Callable[[], datetime],
                  quiet_hours: tuple[int, int] | None, rate_per_minute: int, settle_seconds: float = 30.0):
         self.store, self.worker, self.clock = store, worker, clock
         self.quiet_hours = quiet_hours

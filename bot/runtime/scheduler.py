@@ -6,6 +6,7 @@ announcer, which sends what is due)."""
 from __future__ import annotations
 
 import logging
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -28,50 +29,66 @@ def wake_announcer(announcement_id: int, oa_id: str | None = None) -> None:
             announcer.run_due()
 
 
-def announcements_tick(services, scheduler) -> None:
-    """Send what is due (or half-sent), and give each future announcement its one-off job."""
-    services.announcer.run_due()
+def announcements_tick(all_services, scheduler) -> None:
+    """Send what is due (or half-sent) in the OAs that have any, and give each future announcement its
+    one-off job: two queries for every OA at once, however many are served."""
     from datetime import timezone
-    with services.store.unit() as uow:
-        future = [(a.id, a.send_at) for a in uow.announcements.listing(200, statuses=("scheduled",))]
-    for announcement_id, send_at in future:
+    by_oa = {services.settings.oa_id: services for services in all_services}
+    main = all_services[0]
+    with main.store.unit() as uow:
+        due = uow.across.with_announcements_due(main.runtime.clock())
+        future = uow.across.scheduled_announcements()
+    for oa_id in due:
+        if oa_id in by_oa:
+            by_oa[oa_id].announcer.run_due()
+    for announcement_id, oa_id, send_at in future:
         job_id = f"announcement-{announcement_id}"  # announcement ids are unique across OAs
-        if send_at is not None and scheduler.get_job(job_id, jobstore=ANNOUNCEMENT_STORE) is None:
+        if oa_id in by_oa and send_at is not None and scheduler.get_job(job_id, jobstore=ANNOUNCEMENT_STORE) is None:
             scheduler.add_job(wake_announcer, "date", run_date=send_at.replace(tzinfo=timezone.utc),
-                              args=[announcement_id, services.settings.oa_id], id=job_id,
+                              args=[announcement_id, oa_id], id=job_id,
                               jobstore=ANNOUNCEMENT_STORE, misfire_grace_time=None, coalesce=True)
 
 
+def for_each_oa(job: Callable, all_services, *args) -> None:
+    """Run one OA's part of a job for every OA; one OA's failure is logged and the others still run."""
+    for services in all_services:
+        try:
+            job(services, *args)
+        except Exception:  # noqa: BLE001 - e.g. a database hiccup while one OA's part runs
+            log.exception("%s failed for OA %s", getattr(job, "__name__", job), services.settings.oa_key)
+
+
+def refresh_token(services) -> None:
+    services.tokens.refresh_if_expiring()
+
+
 def start_scheduler(*all_services) -> BackgroundScheduler:
-    """Start the scheduler with every OA's jobs (one set of jobs per OA, ids suffixed by its OA id)."""
+    """Start the scheduler: one job per kind, each walking every OA (an OA is data, not a set of jobs)."""
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
     _announcers.clear()  # one scheduler per process: the announcers of an earlier one are gone
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=all_services[0].store.engine, tablename="scheduled_jobs"),
                            alias=ANNOUNCEMENT_STORE)
-    for services in all_services:
+    every_oa = list(all_services)
+    for services in every_oa:
         _announcers[services.settings.oa_id] = services.announcer
-        _add_jobs(scheduler, services, "" if len(all_services) == 1 else f":{services.settings.oa_id}")
-    main = all_services[0].settings
-    if main.backup_nightly:  # one job for every OA: they share the database
-        scheduler.add_job(nightly_backup, "cron", hour=main.backup_hour, minute=0, args=[list(all_services)],
-                          id="nightly_backup", replace_existing=True, coalesce=True, max_instances=1,
-                          misfire_grace_time=6 * 3600)
-    scheduler.start()
-    log.info("scheduler started for %s OA(s)", len(all_services))
-    return scheduler
-
-
-def _add_jobs(scheduler: BackgroundScheduler, services, suffix: str) -> None:
-    """One OA's periodic jobs: token refresh, the minute tick, the digest, names, retention, announcements."""
     common = dict(replace_existing=True, coalesce=True, max_instances=1)
-    scheduler.add_job(services.tokens.refresh_if_expiring, "interval", minutes=30,
-                      id="zalo_token_refresh" + suffix, **common)
-    scheduler.add_job(minute_tick, "interval", minutes=1, args=[services], id="minute_tick" + suffix, **common)
-    scheduler.add_job(evening_digest, "cron", hour=services.runtime.digest_hour, minute=0, args=[services],
-                      id="evening_digest" + suffix, misfire_grace_time=3600, **common)
-    scheduler.add_job(fill_member_names, "interval", minutes=1, args=[services], id="member_names" + suffix,
+    main = every_oa[0]
+    scheduler.add_job(for_each_oa, "interval", minutes=30, args=[refresh_token, every_oa],
+                      id="zalo_token_refresh", **common)
+    scheduler.add_job(for_each_oa, "interval", minutes=1, args=[minute_tick, every_oa], id="minute_tick", **common)
+    for hour in sorted({services.runtime.digest_hour for services in every_oa}):
+        scheduler.add_job(for_each_oa, "cron", hour=hour, minute=0,
+                          args=[evening_digest, [s for s in every_oa if s.runtime.digest_hour == hour]],
+                          id=f"evening_digest:{hour}", misfire_grace_time=3600, **common)
+    scheduler.add_job(for_each_oa, "interval", minutes=1, args=[fill_member_names, every_oa], id="member_names",
                       **common)
-    scheduler.add_job(erase_expired, "cron", hour=3, minute=0, args=[services], id="retention" + suffix,
+    scheduler.add_job(for_each_oa, "cron", hour=3, minute=0, args=[erase_expired, every_oa], id="retention",
                       misfire_grace_time=6 * 3600, **common)
-    scheduler.add_job(announcements_tick, "interval", seconds=services.settings.announce_poll_seconds,
-                      args=[services, scheduler], id="announcements" + suffix, **common)
+    scheduler.add_job(announcements_tick, "interval", seconds=main.settings.announce_poll_seconds,
+                      args=[every_oa, scheduler], id="announcements", **common)
+    if main.settings.backup_nightly:  # one job for every OA: they share the database
+        scheduler.add_job(nightly_backup, "cron", hour=main.settings.backup_hour, minute=0, args=[every_oa],
+                          id="nightly_backup", misfire_grace_time=6 * 3600, **common)
+    scheduler.start()
+    log.info("scheduler started for %s OA(s)", len(every_oa))
+    return scheduler

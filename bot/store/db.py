@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import sealed
+from bot.store.across_oas import AcrossOAs
 from bot.store.announcements import AnnouncementRepository
 from bot.store.appointments import AppointmentRepository
 from bot.store.audit import AuditRepository
@@ -85,6 +86,11 @@ def checkpoint_wal(session: Session) -> None:
     session.commit()
 
 
+# PostgreSQL: the webhook's insert tells the workers listening (bot/runtime/wakeup.py), so they need not poll.
+EVENTS_CHANNEL = "bot_events"
+NOTIFY_EVENTS = f"NOTIFY {EVENTS_CHANNEL}"
+
+
 class UnitOfWork:
     """Repositories over one session; nothing is kept unless commit() is called."""
 
@@ -110,6 +116,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session, oa_id)
         self.households = HouseholdRepository(session, oa_id)
         self.workers = WorkerRepository(session)
+        self.across = AcrossOAs(session)  # every OA at once: which have something to do
         self.names = NameIndexRepository(session, oa_id)
         self.checkpoint_after_commit = False  # set by erasure: erased values must leave SQLite's WAL too
 
@@ -159,7 +166,10 @@ class Store:
         values = event_values(self.oa_id, dedupe_key, event_name, user_id, raw)
         if self._intake_engine is None:
             with self.engine.begin() as connection:
-                return connection.execute(self._insert_event, values).scalar() is not None
+                stored = connection.execute(self._insert_event, values).scalar() is not None
+                if stored and connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(NOTIFY_EVENTS)  # delivered at commit: workers wake at once
+                return stored
         return self._insert_sqlite_eagerly(values)
 
     def _insert_sqlite_eagerly(self, values: dict) -> bool:
