@@ -25,6 +25,16 @@ class TokenRepository:
             refresh_token=refresh_token, expires_at=expires_at, version=0))
         return self.get()
 
+    def replace(self, access_token: str, refresh_token: str, expires_at: datetime) -> None:
+        """A new pair from the OA's admin (the app authorised again): it replaces whatever is stored, a
+        refresh failure is forgotten, and the version moves on so no process refreshes the old pair."""
+        if self.get() is None:
+            self.seed(access_token, refresh_token, expires_at)
+            return
+        self.session.execute(update(ZaloToken).where(ZaloToken.oa_id == self.oa_id).values(
+            access_token=access_token, refresh_token=refresh_token, expires_at=expires_at, refreshed_at=utcnow(),
+            refresh_error=None, refresh_lease_until=None, version=ZaloToken.version + 1))
+
     def take_refresh_lease(self, seen_version: int, hold: timedelta) -> bool:
         """Become the one refresher for this version of the pair; False if the pair moved or is leased."""
         now = utcnow()
