@@ -59,7 +59,7 @@ class Worker:
         self.send_threads = send_threads
         self.id, self.lease = self._claim_id(), lease
         self._next_beat = 0.0
-        self._echoes_seen: dict[str, int] = {}  # per OA: events up to this id were looked at for own echoes
+        self._echoes_seen = 0  # events up to this id were looked at for own echoes to settle (every OA's)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[tuple[str, str]] = set()  # (OA, user) with an event claimed or being processed
         self._in_flight: set[int] = set()  # events claimed by this worker and not yet let go
@@ -173,31 +173,27 @@ class Worker:
 
     def dispatch_once(self) -> int:
         """Claim the next event of idle users (up to CLAIM_AHEAD per thread in hand) and hand them
-        to the processing threads; return how many were claimed. With several OAs, one query first
-        names those with events waiting."""
+        to the processing threads, in one transaction for every OA; return how many were claimed. With
+        several OAs, one query first names those with events waiting."""
         with self._busy_lock:
             free = self.threads * CLAIM_AHEAD - len(self._busy)
             busy = set(self._busy)
         if free <= 0:
             return 0
         busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
-        if len(self.oas) == 1:
-            waiting = list(self.oas)
-        else:
-            with self.store.unit() as uow:
-                waiting = [oa_id for oa_id in uow.across.with_pending_events() if oa_id in self.oas]
-        started = 0
-        for oa_id in waiting:
-            if started >= free:
-                break
-            started += self._dispatch_oa(oa_id, free - started, {user for oa, user in busy if oa == oa_id})
-        return started
-
-    def _dispatch_oa(self, oa_id: str, free: int, busy: set[str]) -> int:
-        with self.oas[oa_id].store.unit() as uow:
-            self._echoes_seen[oa_id] = uow.events.settle_own_echoes(self._echoes_seen.get(oa_id, 0))
-            heads = uow.events.pending_heads(busy, free, echoes_settled_to=self._echoes_seen[oa_id])
-            claimed = [(e.id, (oa_id, e.user_id or f"#{e.id}")) for e in heads if uow.events.claim(e.id, self.id)]
+        claimed: list[tuple[int, tuple[str, str]]] = []
+        with self.store.unit() as uow:
+            self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)  # every OA's at once
+            waiting = list(self.oas) if len(self.oas) == 1 else \
+                [oa_id for oa_id in uow.across.with_pending_events() if oa_id in self.oas]
+            processing = uow.events.being_processed() if waiting else []
+            for oa_id in waiting:
+                if len(claimed) >= free:
+                    break
+                events = uow.events_of(oa_id)
+                heads = events.pending_heads({user for oa, user in busy if oa == oa_id}, free - len(claimed),
+                                             echoes_settled_to=self._echoes_seen, processing=processing)
+                claimed += [(e.id, (oa_id, e.user_id or f"#{e.id}")) for e in heads if events.claim(e.id, self.id)]
             with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted
                 self._in_flight.update(event_id for event_id, _lane in claimed)
             try:

@@ -99,15 +99,20 @@ class EventRepository:
         """The event as Zalo sent it (the worker's read of each event it processes)."""
         return self.session.connection().scalar(RAW, {"event_id": event_id})
 
-    def pending_heads(self, exclude_users: set[str], limit: int, echoes_settled_to: int | None = None) -> list:
+    def being_processed(self) -> list[tuple[str | None, str]]:
+        """(user, OA) of every event being processed, in any OA: by status alone, then the OA in Python;
+        with the OA in the query SQLite walks the (oa_id, user_id) index over every event the OA ever had."""
+        return [tuple(row) for row in self.session.connection().execute(BEING_PROCESSED)]
+
+    def pending_heads(self, exclude_users: set[str], limit: int, echoes_settled_to: int | None = None,
+                      processing: list[tuple[str | None, str]] | None = None) -> list:
         """Return (id, user_id) of the oldest pending event of each user not busy, oldest first.
 
         `echoes_settled_to`: the last event id `settle_own_echoes` looked at; echoes stored after it
-        wait for its next pass, which settles the bot's own in bulk, instead of being processed alone."""
-        # By status alone, then the OA in Python: few events are being processed, but with the OA
-        # in the query SQLite walks the (oa_id, user_id) index over every event the OA ever had.
+        wait for its next pass, which settles the bot's own in bulk, instead of being processed alone.
+        `processing`: `being_processed()` when the caller asked already (one dispatch over several OAs)."""
         connection = self.session.connection()
-        processing = connection.execute(BEING_PROCESSED)
+        processing = self.being_processed() if processing is None else processing
         busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
         query = PENDING[bool(busy), connection.dialect.name == "postgresql"]
         params = {"oa_id": self.oa_id, "limit": limit * 4,
