@@ -4,10 +4,14 @@ the webhook. It measures, for every message a resident sends, the time until the
 reaches the stand-in, at a steady arrival rate.
 
 Run: .venv/bin/python bench/e2e.py [--residents 500] [--rate 200] [--procedure tam_tru] [--zalo-latency-ms 0]
-                                   [--database-url postgresql+psycopg://…]
+                                   [--database-url postgresql+psycopg://…] [--oas 1,100]
 Each resident sends its next message a think time after the previous reply (on average
 residents / rate seconds, so the whole crowd sends `rate` events per second). Target: p99 < 300 ms at
 200 events/s on the 2-core machine, and no message without a reply.
+
+`--oas N` spreads the residents evenly over N OAs of one deployment (EXTRA_OAS), each signing with its
+own secret and answered with its own token; `--oas 1,100` runs the same crowd on 1 and then 100 OAs and
+prints the ratio of their CPU per message (target: within 20 %).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import json
 import os
 import queue
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -29,10 +34,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make `bot`, `bench` and `tests` importable
 
+from bench.standin_server import BenchOA, bench_oas, extra_oas_env  # noqa: E402
 from bench.webhook import (  # noqa: E402
+    ACCESS_TOKEN,
     APP_ID,
+    APP_SECRET,
     OA_ID,
     OA_SECRET,
+    REFRESH_TOKEN,
+    VENV_BIN,
     BotApp,
     Children,
     Delivery,
@@ -44,13 +54,14 @@ from bench.webhook import (  # noqa: E402
     post_with_reconnect,
     prepare_database,
     servers_named,
-    start_standin,
+    wait_for_line,
 )
 from bot.flows.catalog import load_catalog  # noqa: E402
 from bot.sandbox.events import signed_request, user_text_event  # noqa: E402
 from tests.sample_answers import asked_in_a_walk, right_text  # noqa: E402
 
 REPLY_TIMEOUT = 30.0  # seconds: a message with no reply by then counts as unanswered
+MAX_CPU_RATIO = 1.20  # CPU per message on many OAs against one: "the same, within 20 %"
 
 
 def time_cpu() -> float:
@@ -144,36 +155,105 @@ class Crowd:
             return not self.turns and not self.sent_at
 
 
-def sender(port: int, jobs: queue.Queue, crowd: Crowd, errors: list[int]) -> None:
+def sender(port: int, jobs: queue.Queue, crowd: Crowd, errors: list[int], home: dict[str, BenchOA]) -> None:
     conns, tally, lock = [http.client.HTTPConnection("127.0.0.1", port, timeout=10)], LoadResult(), threading.Lock()
     while (job := jobs.get()) is not None:
         user, text = job
-        raw, headers = signed_request(user_text_event(APP_ID, OA_ID, user, text), APP_ID, OA_SECRET)
+        oa = home[user]  # the resident writes to their own OA, signed with its secret
+        raw, headers = signed_request(user_text_event(APP_ID, oa.oa_id, user, text), APP_ID, oa.secret)
         crowd.sending(user)
         status = post_with_reconnect(port, conns, Delivery(user, "", raw, headers), tally, lock)
         if status != 200:
             errors.append(status)
 
 
-def watch_replies(standin_port: int, crowd: Crowd, stop: threading.Event) -> None:
+class Replies:
+    """Every reply the stand-in recorded, by resident: which OA's state recorded it (each OA's state takes
+    only calls carrying that OA's access token) and its text, in the order they arrived."""
+
+    def __init__(self, oas: int):
+        self.cursors = [0] * oas  # the last message id seen in each OA's state
+        self.by_user: dict[str, list[tuple[int, str]]] = {}
+
+    def path(self) -> str:
+        if len(self.cursors) == 1:
+            return f"/_standin/messages?after={self.cursors[0]}"
+        return "/_standin/oas/messages?after=" + ",".join(map(str, self.cursors))  # bench/standin_server.py
+
+    def add(self, message: dict) -> None:
+        oa = message.get("oa", 0)
+        self.cursors[oa] = max(self.cursors[oa], message["id"])
+        if message["user_id"]:
+            self.by_user.setdefault(message["user_id"], []).append((oa, message["text"] or ""))
+
+    def settle(self, quiet: float = 2.0, limit: float = 30.0) -> None:
+        """Wait until no new reply arrived for `quiet` seconds (at most `limit`)."""
+        deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - since < quiet:
+            if (seen := sum(self.cursors)) != last:
+                last, since = seen, time.monotonic()
+            time.sleep(0.1)
+
+    def wrong_oa(self, home: dict[str, int]) -> int:
+        """Replies recorded by another OA than the resident's own (sent with another OA's token)."""
+        return sum(oa != home.get(user) for user, replies in self.by_user.items() for oa, _ in replies)
+
+    def out_of_order(self) -> tuple[int, int, int]:
+        """(residents whose replies, in arrival order and digits aside, differ from the most common
+        sequence, residents, length of that sequence): every resident walks the same script, so a
+        reply late, early, lost or sent twice shows as a different sequence."""
+        shapes = [tuple(re.sub(r"\d+", "#", text) for _, text in replies) for replies in self.by_user.values()]
+        common = max(set(shapes), key=shapes.count, default=())
+        return sum(shape != common for shape in shapes), len(shapes), len(common)
+
+
+def watch_replies(standin_port: int, crowd: Crowd, stop: threading.Event, replies: Replies) -> None:
     """Poll the stand-in for new messages; the first one to a waiting resident is its reply."""
-    after = 0
     while not stop.is_set():
         conn = http.client.HTTPConnection("127.0.0.1", standin_port, timeout=30)
         try:
-            conn.request("GET", f"/_standin/messages?after={after}")
+            conn.request("GET", replies.path())
             messages = json.loads(conn.getresponse().read())["messages"]
         finally:
             conn.close()
         for message in messages:
-            after = max(after, message["id"])
+            replies.add(message)
             if message["user_id"]:
                 crowd.replied(message["user_id"], message["at"])
         crowd.expire()
         time.sleep(0.05)  # latencies use the stand-in's own arrival times: polling only paces the crowd
 
 
-def main(argv: list[str] | None = None) -> int:
+def print_oa_check(replies: Replies, home: dict[str, int], residents: int) -> None:
+    """Did each resident's replies go out with their own OA's token, all of them, in order?"""
+    wrong, total = replies.wrong_oa(home), sum(len(r) for r in replies.by_user.values())
+    differ, answered, length = replies.out_of_order()
+    ok = wrong == 0 and differ == 0 and answered == residents
+    print(f"replies: {total} to {answered} of {residents} residents; sent with another OA's token than the "
+          f"resident's: {wrong} (each OA's stand-in state takes only calls carrying its own token); residents "
+          f"whose replies, in arrival order, differ from the most common sequence ({length} replies): {differ}"
+          f": {'PASS' if ok else 'FAIL'}")
+
+
+def start_standin(children: Children, oas: int, webhook_url: str, delay_ms: float):
+    """Start a stand-in playing `oas` OAs (bench_oas), echoing to the webhook; return it and its port."""
+    args = [str(VENV_BIN / "python"), "-m", "bench.standin_server", "--port", "0", "--app-id", APP_ID,
+            "--app-secret", APP_SECRET, "--oa-id", OA_ID, "--access-token", ACCESS_TOKEN,
+            "--refresh-token", REFRESH_TOKEN, "--delay-ms", str(delay_ms), "--webhook-url", webhook_url,
+            "--oa-secret-key", OA_SECRET, "--oas", str(oas)]
+    proc, log = children.start("standin", args, dict(os.environ), ROOT)
+    url = wait_for_line(proc, log, "READY ").split()[1]
+    return proc, int(url.rsplit(":", 1)[1])
+
+
+def use_oas(oas: list[BenchOA]) -> None:
+    """Tell the bot's processes (they inherit this environment) about every OA after the first."""
+    for key in [k for k in os.environ if k == "EXTRA_OAS" or k.startswith("OA_")]:
+        del os.environ[key]
+    os.environ.update(extra_oas_env(oas))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="End-to-end reply latency with many residents at once.")
     parser.add_argument("--residents", type=int, default=500)
     parser.add_argument("--rate", type=float, default=200.0, help="events per second from the whole crowd")
@@ -187,17 +267,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", choices=("bot", "minimal"), default="bot",
                         help="minimal: the same crowd against bench/minimal_app.py (one reply per message, "
                              "echoes stored and ignored), the floor this machine allows")
+    parser.add_argument("--oas", default="1",
+                        help="spread the residents over this many OAs of one deployment; several counts "
+                             "(1,100) run one after the other and compare their CPU per message")
     args = parser.parse_args(argv)
+    args.counts = [int(n) for n in args.oas.split(",") if n.strip()]
+    if args.app == "minimal" and args.counts != [1]:
+        parser.error("the minimal app plays one OA: --oas 1 only")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.update(WEB_CONCURRENCY="2", WEB_THREADS="4")
+    per_message = {count: run(args, count) for count in args.counts}
+    if len(per_message) > 1:
+        first, last = args.counts[0], args.counts[-1]
+        ratio = per_message[last] / per_message[first] if per_message[first] else float("inf")
+        ok = ratio <= MAX_CPU_RATIO
+        print(f"\nCPU per message, web + worker: {last} OAs {per_message[last]:.1f} ms ÷ {first} OA(s) "
+              f"{per_message[first]:.1f} ms = {ratio:.2f} (target <= {MAX_CPU_RATIO:.2f}): {'PASS' if ok else 'FAIL'}")
+    return 0
+
+
+def run(args: argparse.Namespace, count: int) -> float:
+    """Walk the crowd over `count` OAs; print what happened; return web + worker CPU ms per message."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     database_url, backend, cleanup = prepare_database(args.database_url, workdir)
     children = Children(workdir)
     lines = script(args.procedure)
+    oas = bench_oas(count, OA_ID, OA_SECRET, ACCESS_TOKEN, REFRESH_TOKEN)
+    use_oas(oas)
     try:
         port = free_port()
-        standin, standin_port = start_standin(children, "standin", webhook_url=f"http://127.0.0.1:{port}/zalo/webhook",
-                                              delay_ms=args.zalo_latency_ms)
+        standin, standin_port = start_standin(children, count, f"http://127.0.0.1:{port}/zalo/webhook",
+                                              args.zalo_latency_ms)
         app = BotApp(database_url, args.workers) if args.app == "bot" else MinimalApp(workdir)
         processes, _port = app.start(children, standin_port, port=port)
         roles = {"web": [processes[0].pid], "worker": [proc.pid for proc in processes[1:]],
@@ -206,12 +311,14 @@ def main(argv: list[str] | None = None) -> int:
             roles["database"] = servers_named("postgres")
 
         crowd = Crowd(args.residents, lines, args.rate)
+        home = {user: number % count for number, user in enumerate(crowd.step)}  # residents spread evenly
+        their_oa = {user: oas[index] for user, index in home.items()}
         jobs: queue.Queue = queue.Queue()
         errors: list[int] = []
-        senders = [threading.Thread(target=sender, args=(port, jobs, crowd, errors), daemon=True)
+        senders = [threading.Thread(target=sender, args=(port, jobs, crowd, errors, their_oa), daemon=True)
                    for _ in range(args.connections)]
-        stop = threading.Event()
-        watcher = threading.Thread(target=watch_replies, args=(standin_port, crowd, stop), daemon=True)
+        stop, replies = threading.Event(), Replies(count)
+        watcher = threading.Thread(target=watch_replies, args=(standin_port, crowd, stop, replies), daemon=True)
         for thread in (*senders, watcher):
             thread.start()
         cpu_before, own_before = cpu_by_role(roles), time_cpu()
@@ -224,13 +331,15 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.monotonic() - started
         cpu = {role: used - cpu_before[role] for role, used in cpu_by_role(roles).items()}
         cpu["load generator"] = time_cpu() - own_before
+        if args.oas != "1":
+            replies.settle()  # the last replies of each walk, for the check below
         stop.set()
         for _ in senders:
             jobs.put(None)
         latencies = crowd.latencies
         print(f"\nEnd-to-end benchmark ({args.app}): {args.residents} residents walking «{args.procedure}» "
               f"({len(lines)} messages each), target rate {args.rate:.0f} events/s, database: {backend}, "
-              f"Zalo latency {args.zalo_latency_ms:.0f} ms")
+              f"Zalo latency {args.zalo_latency_ms:.0f} ms, {count} OA(s)")
         print(f"messages sent: {sent} in {elapsed:.1f} s = {sent / elapsed:.1f} events/s "
               f"(plus the bot's echoes coming back)")
         print(f"answered: {len(latencies)}, unanswered after {REPLY_TIMEOUT:.0f} s: {crowd.unanswered}, "
@@ -251,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
               f"(the machine's two cores allow {2 / max(sent / elapsed, 1) * 1000:.1f} at this rate)")
         ok = p99 < 300 and crowd.unanswered == 0 and not errors
         print(f"target p99 < 300 ms with every message answered: {'MET' if ok else 'NOT MET'}")
-        return 0
+        if args.oas != "1":
+            print_oa_check(replies, home, args.residents)
+        return (cpu["web"] + cpu.get("worker", 0.0)) / max(sent, 1) * 1000
     finally:
         children.stop_all()
         if os.environ.get("BENCH_KEEP"):  # look at the rows afterwards (timings of each stage)
