@@ -31,8 +31,16 @@ class Listener:
         self._thread.start()
 
     def join(self, timeout: float) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Wait for the listener to end (the caller set `stop`): a NOTIFY of our own ends its wait at once."""
+        if self._thread is None:
+            return
+        if self.listening.is_set():
+            try:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(f"NOTIFY {EVENTS_CHANNEL}")
+            except Exception:  # noqa: BLE001 - the database is gone: the wait ends within a second anyway
+                pass
+        self._thread.join(timeout)
 
     def _run(self) -> None:
         import psycopg
