@@ -63,12 +63,13 @@ class Services:
             self._worker.wake()
 
 
-def build_worker(every_oa: list[Services]) -> Worker:
-    """One worker for these OAs (the first one's settings size it)."""
+def build_worker(every_oa: list[Services], discover: Callable[[], list] | None = None) -> Worker:
+    """One worker for these OAs (the first one's settings size it); `discover()` adds OAs listed since."""
     settings = every_oa[0].settings
     return Worker({services.settings.oa_id: services.work() for services in every_oa},
                   threads=settings.worker_threads, poll_seconds=settings.worker_poll_seconds,
-                  send_threads=settings.sender_threads, lease=timedelta(seconds=settings.worker_lease_seconds))
+                  send_threads=settings.sender_threads, lease=timedelta(seconds=settings.worker_lease_seconds),
+                  discover=discover)
 
 
 def build_services(settings: Settings, store: Store | None = None, worker_id: str | None = None,

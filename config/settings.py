@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = f"sqlite:///{PROJECT_ROOT / 'instance' / 'bot.db'}"
@@ -90,6 +90,7 @@ class Settings:
     retention_days: int = 730
     zalo_tags: bool = True
     extra_oas: tuple[OASettings, ...] = ()
+    oas_file: Path | None = None  # OAS_FILE: further OAs, re-read while running (read_oas_file)
     config_overrides: Path | None = None  # files here replace config_dir's (a further OA's own)
     oa_key: str = "main"  # the OA's short name: "main", or its name in EXTRA_OAS
     log_level: str = "INFO"  # DEBUG also shows Alembic's and APScheduler's routine lines
@@ -206,6 +207,18 @@ def parse_extra_oas(get, app_id: str, app_secret: str) -> tuple[OASettings, ...]
     return tuple(oas)
 
 
+def read_oas_file(path: Path | None, app_id: str, app_secret: str) -> tuple[OASettings, ...]:
+    """The further OAs listed in OAS_FILE, in the same form as the environment's (EXTRA_OAS=to9 and
+    OA_TO9_ZALO_OA_ID=… lines). The file is read at start and again while running when an event names an
+    OA not served yet, so adding an OA is a few lines there, without restarting anything."""
+    if path is None:
+        return ()
+    if not path.is_file():
+        raise ConfigError(f"OAS_FILE: no file {path}")
+    values = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    return parse_extra_oas(lambda name, default="": (values.get(name) or default).strip(), app_id, app_secret)
+
+
 def operator_language(env: dict[str, str] | None = None) -> str:
     """'vi' when LANG names Vietnamese (vi_VN.UTF-8), else 'en': the language `flask doctor` speaks. Read
     apart from load_settings, so the doctor can say in that language that the settings are wrong."""
@@ -286,10 +299,14 @@ def load_settings(env: dict[str, str] | None = None, dotenv: bool = True) -> Set
     if missing:
         raise ConfigError("Missing settings for a real Zalo OA: " + ", ".join(missing) +
                           ". Set them in the environment or .env (see .env.example), or run with ZALO_SANDBOX=1.")
-    extra_oas = parse_extra_oas(get, get("ZALO_APP_ID"), get("ZALO_APP_SECRET"))
+    oas_file = Path(get("OAS_FILE")) if get("OAS_FILE") else None
+    extra_oas = parse_extra_oas(get, get("ZALO_APP_ID"), get("ZALO_APP_SECRET")) \
+        + read_oas_file(oas_file, get("ZALO_APP_ID"), get("ZALO_APP_SECRET"))
     if get("ZALO_OA_ID") in {oa.oa_id for oa in extra_oas}:
         raise ConfigError(f"EXTRA_OAS: OA id {get('ZALO_OA_ID')} is already ZALO_OA_ID")
-    return Settings(extra_oas=extra_oas,
+    if len({oa.key for oa in extra_oas}) != len(extra_oas):
+        raise ConfigError("EXTRA_OAS and OAS_FILE name the same OA twice")
+    return Settings(extra_oas=extra_oas, oas_file=oas_file,
         sandbox=False, app_id=get("ZALO_APP_ID"), oa_id=get("ZALO_OA_ID"),
         oa_secret_key=get("ZALO_OA_SECRET_KEY"), app_secret=get("ZALO_APP_SECRET"),
         access_token=get("ZALO_ACCESS_TOKEN"), refresh_token=get("ZALO_REFRESH_TOKEN"),

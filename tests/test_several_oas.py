@@ -433,3 +433,58 @@ def test_one_worker_process_serves_200_oas_each_reply_with_its_own_token(databas
         worker.wait(timeout=30)
         stop()
         server.shutdown()
+
+
+def test_an_oa_added_to_the_oas_file_is_served_by_the_running_web_and_worker_processes(database_url, tmp_path):
+    """Adding an OA is a few lines in OAS_FILE: the web process reads it again when an event names an OA
+    it does not serve yet, the worker process when such an event waits; neither restarts."""
+    import os
+    import subprocess
+    import sys
+
+    from config.settings import SANDBOX_DATA_KEY
+
+    first = StandInState(app_id=APP_ID, app_secret=APP_SECRET, access_token="access-1", refresh_token="refresh-1",
+                         oa_id=OA_ID)
+    added = StandInState(app_id=APP_ID, app_secret=APP_SECRET, access_token="access-9", refresh_token="refresh-9",
+                         oa_id="oa-9")
+    server = serve_standin(first, more_oas=(added,))
+    oas_file = tmp_path / "oas.env"
+    oas_file.write_text("# further OAs of this deployment\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZALO_", "ANNOUNCE_", "WORKER_", "OA_"))}
+    env.update(DATABASE_URL=database_url, ZALO_SANDBOX="0", ZALO_APP_ID=APP_ID, ZALO_OA_ID=OA_ID,
+               ZALO_OA_SECRET_KEY=OA_SECRET, ZALO_APP_SECRET=APP_SECRET, ZALO_ACCESS_TOKEN="access-1",
+               ZALO_REFRESH_TOKEN="refresh-1", SECRET_KEY="test-secret", DATA_KEY=SANDBOX_DATA_KEY,
+               ZALO_API_BASE=server.url, ZALO_OAUTH_BASE=server.url, OAS_FILE=str(oas_file), WORKER_NICE="0",
+               WORKER_POLL_SECONDS="0.02", PYTHONUNBUFFERED="1", EXTRA_OAS="")
+    web, stop = start_bot(load_settings(env, dotenv=False), server, start_worker=False)
+    for state, secret in ((first, OA_SECRET), (added, "secret-9")):
+        state.webhook_url, state.oa_secret_key = web.url + "/zalo/webhook", secret
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env,
+                              stdout=log.open("ab"), stderr=subprocess.STDOUT)
+
+    def post(oa_id: str, user: str, secret: str) -> dict:
+        raw = json.dumps(zalo.user_text_event(APP_ID, oa_id, user, "xin chào")).encode()
+        headers = {"Content-Type": "application/json",
+                   "X-ZEvent-Signature": sign_body(APP_ID, raw, str(json.loads(raw)["timestamp"]), secret)}
+        return requests.post(web.url + "/zalo/webhook", data=raw, headers=headers, timeout=10).json()
+
+    try:
+        first_answer = post(OA_ID, "resident-a", OA_SECRET)
+        assert first_answer["status"] == "ok"
+        first.wait_for_messages("resident-a", 1, timeout=30)  # the worker is up and serving the main OA
+        assert post("oa-9", "resident-z", "secret-9")["status"] == "ignored"  # not listed yet
+
+        oas_file.write_text("EXTRA_OAS=to9\nOA_TO9_ZALO_OA_ID=oa-9\nOA_TO9_ZALO_OA_SECRET_KEY=secret-9\n"
+                            "OA_TO9_ZALO_ACCESS_TOKEN=access-9\nOA_TO9_ZALO_REFRESH_TOKEN=refresh-9\n")
+        assert post("oa-9", "resident-z", "secret-9")["status"] == "ok"  # the web process read it again
+        (welcome, *_) = added.wait_for_messages("resident-z", 1, timeout=30)  # so did the worker: its token
+        assert welcome["text"].startswith(texts.WELCOME[:20])
+        assert not [m for m in first.messages if m["user_id"] == "resident-z"]
+        assert worker.poll() is None and "now serving OA to9" in log.read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        stop()
+        server.shutdown()

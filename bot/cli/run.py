@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from bot.cli.backup import add_backup_commands
 from bot.cli.common import services_of
-from bot.runtime.scheduler import start_scheduler
+from bot.runtime.scheduler import serve_more, start_scheduler
 from bot.services import name_search
 from bot.store import upgrade_schema
 
@@ -33,6 +33,8 @@ def start_background(app: Flask, scheduler: bool = True) -> tuple:
                 name_search.backfill(uow, services.runtime.catalog)
                 uow.commit()
         services.worker.start()
+    if scheduler:
+        deployment.when_added(serve_more)  # OAs listed in OAS_FILE while running join every job
     return [s.worker for s in everyone], (start_scheduler(*everyone) if scheduler else None)
 
 

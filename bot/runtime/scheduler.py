@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ANNOUNCEMENT_STORE = "announcements"
 _announcers: dict[str, object] = {}  # OA id -> the running process's announcer, for jobs restored from the job store
+_every_oa: list[list] = []  # the running scheduler's list of OAs its jobs walk (one scheduler per process)
 
 
 def wake_announcer(announcement_id: int, oa_id: str | None = None) -> None:
@@ -62,23 +63,35 @@ def refresh_token(services) -> None:
     services.tokens.refresh_if_expiring()
 
 
+def digest_at_hour(services, hour: int) -> None:
+    if services.runtime.digest_hour == hour:
+        evening_digest(services)
+
+
+def serve_more(added) -> None:
+    """OAs added while running (OAS_FILE): every job walks them from now on."""
+    for every_oa in _every_oa:
+        every_oa.extend(services for services in added if services not in every_oa)
+        for services in every_oa:
+            _announcers[services.settings.oa_id] = services.announcer
+
+
 def start_scheduler(*all_services) -> BackgroundScheduler:
     """Start the scheduler: one job per kind, each walking every OA (an OA is data, not a set of jobs)."""
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
     _announcers.clear()  # one scheduler per process: the announcers of an earlier one are gone
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=all_services[0].store.engine, tablename="scheduled_jobs"),
                            alias=ANNOUNCEMENT_STORE)
-    every_oa = list(all_services)
-    for services in every_oa:
-        _announcers[services.settings.oa_id] = services.announcer
+    every_oa = list(all_services)  # the jobs' list: OAs added while running join it (serve_more)
+    _every_oa[:] = [every_oa]
+    serve_more([])
     common = dict(replace_existing=True, coalesce=True, max_instances=1)
     main = every_oa[0]
     scheduler.add_job(for_each_oa, "interval", minutes=30, args=[refresh_token, every_oa],
                       id="zalo_token_refresh", **common)
     scheduler.add_job(for_each_oa, "interval", minutes=1, args=[minute_tick, every_oa], id="minute_tick", **common)
     for hour in sorted({services.runtime.digest_hour for services in every_oa}):
-        scheduler.add_job(for_each_oa, "cron", hour=hour, minute=0,
-                          args=[evening_digest, [s for s in every_oa if s.runtime.digest_hour == hour]],
+        scheduler.add_job(for_each_oa, "cron", hour=hour, minute=0, args=[digest_at_hour, every_oa, hour],
                           id=f"evening_digest:{hour}", misfire_grace_time=3600, **common)
     scheduler.add_job(for_each_oa, "interval", minutes=1, args=[fill_member_names, every_oa], id="member_names",
                       **common)

@@ -50,10 +50,14 @@ class OAWork:
 
 class Worker:
     def __init__(self, oas: dict[str, OAWork], threads: int = 1, poll_seconds: float = 0.05,
-                 sweep_seconds: float = 1.0, send_threads: int = 4, lease: timedelta = timedelta(seconds=30)):
+                 sweep_seconds: float = 1.0, send_threads: int = 4, lease: timedelta = timedelta(seconds=30),
+                 discover: Callable[[], list] | None = None):
         """Several workers may share the database: each claims under its own id (its OAs' senders share
-        it) and beats every `lease`/6; what a worker silent for `lease` had claimed goes back to the queue."""
+        it) and beats every `lease`/6; what a worker silent for `lease` had claimed goes back to the queue.
+        `discover()`: called when events wait for an OA not served yet (one added while running); it adds
+        such OAs with `add`."""
         self.oas = dict(oas)
+        self.discover = discover
         self.store = next(iter(self.oas.values())).store  # for what concerns every OA: registration, leases
         self.threads, self.poll_seconds, self.sweep_seconds = threads, poll_seconds, sweep_seconds
         self.send_threads = send_threads
@@ -184,8 +188,11 @@ class Worker:
         claimed: list[tuple[int, tuple[str, str]]] = []
         with self.store.unit() as uow:
             self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)  # every OA's at once
-            waiting = list(self.oas) if len(self.oas) == 1 else \
-                [oa_id for oa_id in uow.across.with_pending_events() if oa_id in self.oas]
+            waiting = list(self.oas) if len(self.oas) == 1 and self.discover is None else \
+                uow.across.with_pending_events()
+            if self.discover is not None and any(oa_id not in self.oas for oa_id in waiting):
+                self.discover()  # an OA added since the start: the webhook has stored its events
+            waiting = [oa_id for oa_id in waiting if oa_id in self.oas]
             processing = uow.events.being_processed() if waiting else []
             for oa_id in waiting:
                 if len(claimed) >= free:
@@ -304,6 +311,12 @@ class Worker:
                 due = [oa_id for oa_id in uow.across.with_due_outbox(utcnow()) if oa_id in self.oas]
         for oa_id in due:
             self.oas[oa_id].sender.sweep()
+
+    def add(self, oa_id: str, work: OAWork) -> None:
+        """Serve one more OA from now on (a new dict: the loops iterate over the one they hold)."""
+        if work.sender.worker_id != self.id:
+            raise ValueError("the new OA's sender must claim under this worker's id")
+        self.oas = {**self.oas, oa_id: work}
 
     def set_handle(self, oa_id: str, handle: Callable) -> None:
         self.oas[oa_id] = replace(self.oas[oa_id], handle=handle)

@@ -17,7 +17,10 @@ def _services():
 
 def _receiver_for(oa_id: str | None) -> intake.Receiver | None:
     """The keys and store of the OA an event is for (several OAs: EXTRA_OAS)."""
-    services = current_app.extensions["bot_deployment"].for_oa(oa_id)
+    deployment = current_app.extensions["bot_deployment"]
+    services = deployment.for_oa(oa_id)
+    if services is None and deployment.add_new_oas():  # listed in OAS_FILE since the start
+        services = deployment.for_oa(oa_id)
     if services is None:
         return None
     settings = services.settings
