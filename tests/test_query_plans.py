@@ -18,6 +18,7 @@ WALKS_THE_HISTORY = re.compile(r"^SCAN (?!CONSTANT)\w+|USING (?:COVERING )?INDEX
 def per_event_work(uow) -> None:
     """What one resident message and one reply cost the worker, repository by repository."""
     heads = uow.events.pending_heads({"busy-user"}, 4)
+    everywhere = uow.events.pending_heads_everywhere({"busy-user"}, 4, 0)  # a worker serving several OAs
     uow.events.claim(1, "worker-1")
     uow.events.finish(1)
     uow.events.count("pending")
@@ -38,7 +39,10 @@ def per_event_work(uow) -> None:
     uow.outbox.unsent_now()
     uow.events.settle_own_echoes(0)
     uow.events.settle(["oa_send_text:zalo-1"])
+    uow.across.with_due_outbox(utcnow())
+    uow.across.work_left()
     assert [head.user_id for head in heads] == ["resident-b"]
+    assert [(head.oa_id, head.user_id) for head in everywhere] == [("oa-1", "resident-b")]
 
 
 def test_the_per_event_statements_never_walk_an_oas_history(tmp_path):

@@ -176,31 +176,26 @@ class Worker:
         return counts
 
     def dispatch_once(self) -> int:
-        """Claim the next event of idle users (up to CLAIM_AHEAD per thread in hand) and hand them
-        to the processing threads, in one transaction for every OA; return how many were claimed. With
-        several OAs, one query first names those with events waiting."""
+        """Claim the next event of idle users (up to CLAIM_AHEAD per thread in hand), every OA's in one
+        query and one transaction, and hand them to the processing threads; return how many were claimed."""
         with self._busy_lock:
             free = self.threads * CLAIM_AHEAD - len(self._busy)
             busy = set(self._busy)
         if free <= 0:
             return 0
         busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
-        claimed: list[tuple[int, tuple[str, str]]] = []
         with self.store.unit() as uow:
             self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)  # every OA's at once
-            waiting = list(self.oas) if len(self.oas) == 1 and self.discover is None else \
-                uow.across.with_pending_events()
-            if self.discover is not None and any(oa_id not in self.oas for oa_id in waiting):
-                self.discover()  # an OA added since the start: the webhook has stored its events
-            waiting = [oa_id for oa_id in waiting if oa_id in self.oas]
-            processing = uow.events.being_processed() if waiting else []
-            for oa_id in waiting:
-                if len(claimed) >= free:
-                    break
-                events = uow.events_of(oa_id)
-                heads = events.pending_heads({user for oa, user in busy if oa == oa_id}, free - len(claimed),
-                                             echoes_settled_to=self._echoes_seen, processing=processing)
-                claimed += [(e.id, (oa_id, e.user_id or f"#{e.id}")) for e in heads if events.claim(e.id, self.id)]
+            if len(self.oas) == 1 and self.discover is None:
+                heads = [(self.store.oa_id, e) for e in uow.events.pending_heads(
+                    {user for _oa, user in busy}, free, echoes_settled_to=self._echoes_seen)]
+            else:
+                rows = uow.events.pending_heads_everywhere({user for _oa, user in busy}, free, self._echoes_seen)
+                if self.discover is not None and any(row.oa_id not in self.oas for row in rows):
+                    self.discover()  # an OA added since the start: the webhook has stored its events
+                heads = [(row.oa_id, row) for row in rows if row.oa_id in self.oas]
+            claimed = [(e.id, (oa_id, e.user_id or f"#{e.id}")) for oa_id, e in heads
+                       if uow.events.claim(e.id, self.id)]
             with self._busy_lock:  # before the commit: the orphan check must never see them unaccounted
                 self._in_flight.update(event_id for event_id, _lane in claimed)
             try:

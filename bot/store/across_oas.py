@@ -1,6 +1,7 @@
 """Questions asked of every OA at once: which OAs have something to do. One deployment may serve hundreds
 of OAs; an idle one must cost nothing, so the worker and the scheduler ask once for all, by the status
-indexes, and then work only on the OAs named."""
+indexes, and then work only on the OAs named. (The worker's claim of every OA's pending events is one
+query too: bot/store/events.py `pending_heads_everywhere`.)"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from bot.store.models import Announcement, Event, OutboxMessage
 
-PENDING_EVENTS = select(Event.oa_id).where(Event.status == "pending").distinct()
 DUE_OUTBOX = (select(OutboxMessage.oa_id).where(OutboxMessage.status == "queued",
                                                 OutboxMessage.next_attempt_at <= bindparam("now")).distinct())
 UNFINISHED_EVENTS = select(func.count()).select_from(Event).where(Event.status.in_(("pending", "processing")))
@@ -26,9 +26,6 @@ SCHEDULED = (select(Announcement.id, Announcement.oa_id, Announcement.send_at)
 class AcrossOAs:
     def __init__(self, session: Session):
         self.session = session
-
-    def with_pending_events(self) -> list[str]:
-        return list(self.session.connection().scalars(PENDING_EVENTS))
 
     def with_due_outbox(self, now: datetime) -> list[str]:
         return list(self.session.connection().scalars(DUE_OUTBOX, {"now": now}))

@@ -120,10 +120,6 @@ class UnitOfWork:
         self.names = NameIndexRepository(session, oa_id)
         self.checkpoint_after_commit = False  # set by erasure: erased values must leave SQLite's WAL too
 
-    def events_of(self, oa_id: str) -> EventRepository:
-        """Another OA's events in this same transaction (the worker claims for every OA at once)."""
-        return self.events if oa_id == self.events.oa_id else EventRepository(self.session, oa_id)
-
     def commit(self) -> None:
         self.session.commit()
         if self.checkpoint_after_commit:

@@ -1,7 +1,7 @@
 """Inbound events: insert once, claim in per-user order, mark the outcome."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, func, or_, select, update
+from sqlalchemy import bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 
@@ -63,12 +63,12 @@ LAST_ID = select(func.max(Event.id))
 BEING_PROCESSED = select(Event.user_id, Event.oa_id).where(Event.status == "processing").distinct()
 
 
-def _pending_statement(some_busy: bool, locking: bool):
-    """Pending events of one OA, oldest first, echoes only up to the id bound as `settled`;
-    `some_busy`: not of the users bound as `busy`; `locking` (PostgreSQL, several worker
+def _pending_statement(some_busy: bool, locking: bool, one_oa: bool = True):
+    """Pending events of one OA (or of every OA), oldest first, echoes only up to the id bound as
+    `settled`; `some_busy`: not of the users bound as `busy`; `locking` (PostgreSQL, several worker
     processes): skipping rows another worker is claiming."""
-    query = select(Event.id, Event.user_id).where(
-        Event.status == "pending", Event.oa_id == bindparam("oa_id"),
+    query = select(Event.id, Event.user_id, Event.oa_id).where(
+        Event.status == "pending", Event.oa_id == bindparam("oa_id") if one_oa else literal(True),
         or_(Event.id <= bindparam("settled"), ~Event.event_name.startswith("oa_send_")))
     if some_busy:
         query = query.where(or_(Event.user_id.is_(None), Event.user_id.not_in(bindparam("busy", expanding=True))))
@@ -78,6 +78,8 @@ def _pending_statement(some_busy: bool, locking: bool):
 
 PENDING = {(some_busy, locking): _pending_statement(some_busy, locking)
            for some_busy in (False, True) for locking in (False, True)}
+PENDING_EVERYWHERE = {(some_busy, locking): _pending_statement(some_busy, locking, one_oa=False)
+                      for some_busy in (False, True) for locking in (False, True)}
 EVERY_ID = 2 ** 62  # `settled` when every echo may be a head: above any event id
 RAW = select(Event.raw).where(Event.id == bindparam("event_id"))
 FINISH = (update(Event).where(Event.id == bindparam("event_id"))
@@ -111,18 +113,26 @@ class EventRepository:
         `echoes_settled_to`: the last event id `settle_own_echoes` looked at; echoes stored after it
         wait for its next pass, which settles the bot's own in bulk, instead of being processed alone.
         `processing`: `being_processed()` when the caller asked already (one dispatch over several OAs)."""
-        connection = self.session.connection()
         processing = self.being_processed() if processing is None else processing
         busy = set(exclude_users) | {user for user, oa in processing if oa == self.oa_id} - {None}
-        query = PENDING[bool(busy), connection.dialect.name == "postgresql"]
-        params = {"oa_id": self.oa_id, "limit": limit * 4,
-                  "settled": echoes_settled_to if echoes_settled_to is not None else EVERY_ID}
+        return self._heads(PENDING, {"oa_id": self.oa_id}, busy, limit, echoes_settled_to)
+
+    def pending_heads_everywhere(self, exclude_users: set[str], limit: int, echoes_settled_to: int) -> list:
+        """`pending_heads` of every OA in one query, each row with its `oa_id` (the worker serving several
+        OAs). Users are told apart by id alone here: a user busy in one OA waits in another too, if ever
+        one id were in two OAs."""
+        busy = set(exclude_users) | {user for user, _oa in self.being_processed()} - {None}
+        return self._heads(PENDING_EVERYWHERE, {}, busy, limit, echoes_settled_to)
+
+    def _heads(self, statements: dict, params: dict, busy: set[str], limit: int, settled: int | None) -> list:
+        connection = self.session.connection()
+        query = statements[bool(busy), connection.dialect.name == "postgresql"]
+        params = {**params, "limit": limit * 4, "settled": settled if settled is not None else EVERY_ID}
         if busy:
             params["busy"] = list(busy)
-        rows = connection.execute(query, params)
-        heads: dict[str | None, object] = {}
-        for row in rows:
-            key = row.user_id or f"#{row.id}"
+        heads: dict[tuple, object] = {}
+        for row in connection.execute(query, params):
+            key = (row.oa_id, row.user_id or f"#{row.id}")
             if row.user_id in busy or key in heads:
                 continue
             heads[key] = row
