@@ -240,14 +240,18 @@ def test_the_command_line_refuses_a_sign_up_it_cannot_place_in_time(ward):
     assert "Sign-up for «Họp tổ» at 2026-12-05 19:30" in output
 
 
-def test_a_resident_who_erases_their_data_leaves_the_list(ward):
+def test_a_resident_who_erases_their_data_leaves_the_list_and_the_first_waiting_moves_up(ward):
     bot = ward
-    residents(bot, "resident-a")
-    number = announce(bot)
+    residents(bot, "resident-a", "resident-b")
+    number = announce(bot, "--limit", "1")
     tap(bot, "resident-a", "Đăng ký")
+    tap(bot, "resident-b", "Đăng ký")  # waiting: the one place is taken
+    before_b = len(bot.inbox("resident-b"))
     bot.say("resident-a", "xóa dữ liệu của tôi")
     assert bot.say("resident-a", "Xóa") == [texts.ERASED]
-    assert signups(bot, number) == {}
+    (moved,) = bot.standin.state.wait_for_messages("resident-b", before_b + 1)[before_b:]
+    assert moved["text"].startswith("Tin vui ạ: đã có chỗ cho bác ở «" + EVENT + "», 1 người")
+    assert signups(bot, number) == {"resident-b": ("going", 1)}
 
 
 def test_a_kept_photo_is_uploaded_again_once_zalo_s_attachment_id_is_old_and_reused_while_fresh(ward):

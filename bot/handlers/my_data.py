@@ -14,7 +14,7 @@ from bot.flows.state import Mode, State
 from bot.flows.text import normalize
 from bot.handlers.context import Context
 from bot.replies import Choices, Reply, Text
-from bot.services import casework, erasure
+from bot.services import casework, erasure, signups
 
 
 def handle(ctx: Context, state: State) -> list[Reply] | None:
@@ -24,8 +24,9 @@ def handle(ctx: Context, state: State) -> list[Reply] | None:
         choice = pick_option(said, texts.ERASE_OPTIONS) if said else None
         ctx.save(state.reset())
         if choice == 0:
+            moved_up = signups.give_up_places(ctx.uow, ctx.user_id, ctx.runtime.clock())
             erasure.erase_member(ctx.uow, ctx.catalog, ctx.user_id, ctx.runtime.zalo_tags)
-            return [Text(texts.ERASED)]
+            return [Text(texts.ERASED), *moved_up]
         if choice == 1 or said:
             return [Text(texts.ERASE_KEPT)]
         return None

@@ -154,6 +154,17 @@ def _leave(uow: UnitOfWork, announcement: Announcement, row: Signup, status: str
     return move_up(uow, announcement, now) if was_going else []
 
 
+def give_up_places(uow: UnitOfWork, user_id: str, now: datetime) -> list[To]:
+    """Before a member's data is erased: the places they hold in sign-ups still open go to the waiting
+    list (those moving up are told), as if they had cancelled."""
+    told: list[To] = []
+    for announcement in uow.signups.open_for(user_id, now):
+        row = uow.signups.get(announcement.id, user_id)
+        if row is not None and row.status == GOING:
+            told += _leave(uow, announcement, row, CANCELLED, now)
+    return told
+
+
 def move_up(uow: UnitOfWork, announcement: Announcement, now: datetime) -> list[To]:
     """Give free places to the waiting list in its order, as long as the first in line fits; tell each
     one who moves up (now inside Zalo's 7-day window, else with their next message)."""
