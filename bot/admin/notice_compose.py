@@ -4,7 +4,6 @@ scheduled here becomes «scheduled», as in the chat (bot/handlers/announce.py).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from flask import flash, g, redirect, render_template, request, url_for
 
@@ -12,7 +11,7 @@ from bot.admin import texts as t
 from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, now, services
 from bot.admin.notices import audit, load, photo_shown
-from bot.admin.proof import MAX_PHOTO_BYTES
+from bot.admin.photos import Photo, photo_from_form
 from bot.clock import utcnow
 from bot.services import announcements as notices
 from bot.services import notice_board, notice_form
@@ -20,14 +19,6 @@ from bot.services.notice_form import NoticeForm
 from bot.zalo.errors import ZaloError
 
 PHOTO_FIELD = "photo"
-PHOTO_STARTS = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}  # as bot/admin/proof.py checks
-
-
-@dataclass(frozen=True)
-class Photo:
-    data: bytes
-    kind: str
-    name: str
 
 
 def _form_page(form: NoticeForm, errors: list[str] = (), kept_photo: str | None = None, status: int = 200):
@@ -58,20 +49,6 @@ def notice_new():
     return _form_page(form, kept_photo=kept)
 
 
-def _photo_from_form() -> Photo | str | None:
-    """The chosen photo (JPG/PNG by its first bytes, ≤ 1 MB), None without one, else what is wrong."""
-    file = request.files.get(PHOTO_FIELD)
-    data = file.read(MAX_PHOTO_BYTES + 1) if file is not None and file.filename else b""
-    if not data:
-        return None
-    kind = next((kind for start, kind in PHOTO_STARTS.items() if data.startswith(start)), None)
-    if kind is None:
-        return t.PROOF_PHOTO_NOT_IMAGE
-    if len(data) > MAX_PHOTO_BYTES:
-        return t.PROOF_PHOTO_TOO_BIG
-    return Photo(data, kind, file.filename or "anh")
-
-
 @blueprint.post("/notices/new")
 @leader_only
 def notice_create():
@@ -81,7 +58,7 @@ def notice_create():
     form = notice_form.read(request.form, request.form.getlist("group"))
     checked = notice_form.check(form, now(), known)
     errors = [t.COMPOSE_ERRORS[code].format(**values) for code, values in checked.errors]
-    photo = _photo_from_form()
+    photo = photo_from_form(PHOTO_FIELD)
     if isinstance(photo, str):
         errors.append(photo)
     if errors:

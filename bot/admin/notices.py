@@ -3,7 +3,6 @@ residents received, who has not yet, a sign-up's list and its export), its photo
 that has not gone. Composing is bot/admin/notice_compose.py; the worker's announcer does the sending."""
 from __future__ import annotations
 
-import base64
 import io
 import re
 
@@ -15,6 +14,7 @@ from bot.admin.auth import leader_only
 from bot.admin.base import blueprint, error_page, local_time, now, services
 from bot.admin.export import CSV, XLSX
 from bot.admin.images import image_source
+from bot.admin.photos import PHOTO_TYPES, data_url
 from bot.clock import local
 from bot.flows.text import normalize
 from bot.handlers.announce import cancel
@@ -23,7 +23,6 @@ from bot.services import notice_board, signups
 from bot.services.exports import write_csv, xlsx_bytes
 from bot.store.models import Announcement
 
-PHOTO_TYPES = ("image/jpeg", "image/png")  # all the dashboard takes (bot/admin/proof.py)
 SIGNUP_COLUMNS = (t.SIGNUP_COL_NO, t.NOTICE_COL_NAME, t.NOTICE_COL_PHONE, t.SIGNUP_COL_PEOPLE, t.SIGNUP_COL_STATUS,
                   t.SIGNUP_COL_AT)
 SIGNUP_WIDTHS = (6, 28, 14, 10, 24, 17)
@@ -44,9 +43,7 @@ def audit(uow, action: str, announcement: Announcement, target: str | None = Non
 
 def photo_shown(announcement: Announcement) -> str | None:
     """A kept photo in the page itself (the CSP allows data:, never the dashboard's own addresses)."""
-    if not announcement.image_data or announcement.image_type not in PHOTO_TYPES:
-        return None
-    return f"data:{announcement.image_type};base64," + base64.b64encode(announcement.image_data).decode("ascii")
+    return data_url(announcement.image_data, announcement.image_type)
 
 
 def parts_shown(announcement: Announcement) -> list[dict]:
