@@ -12,7 +12,8 @@ from bot.clock import local, utc
 from bot.replies import Image, Reply, Text
 from bot.services import signups
 from bot.store import UnitOfWork
-from bot.store.announcements import GROUP_PREFIX, WINDOW
+from bot.store.announcements import GROUP_PREFIX
+from bot.store.members import in_window
 from bot.store.models import Announcement
 
 WAITING_KEPT = timedelta(days=30)  # a notice older than this is no longer worth delivering late
@@ -40,7 +41,7 @@ def recipients(uow: UnitOfWork, announcement: Announcement, group_keys: list[str
     for member in uow.announcements.audience(group_keys):
         if member.announcements_off:
             status = "opted_out"
-        elif member.last_interaction_at is None or now - member.last_interaction_at >= WINDOW:
+        elif not in_window(member, now):
             status = "waiting"
         else:
             status = "pending"
@@ -126,12 +127,18 @@ def reason(code: int | None) -> str:
     return texts.ANNOUNCE_REASON_OTHER.format(code=code)
 
 
-def report_text(uow: UnitOfWork, announcement: Announcement) -> str:
-    counts = uow.announcements.counts(announcement.id)
+def failure_reasons(uow: UnitOfWork, announcement: Announcement) -> list[tuple[str, int]]:
+    """Why deliveries failed, in words, with how many people each: the most frequent first."""
     people = Counter()
     for code, _message, count in uow.announcements.failures(announcement.id):
         people[reason(code)] += count
-    reasons = "".join(texts.ANNOUNCE_REASON_LINE.format(count=n, reason=why) for why, n in people.most_common())
+    return people.most_common()
+
+
+def report_text(uow: UnitOfWork, announcement: Announcement) -> str:
+    counts = uow.announcements.counts(announcement.id)
+    reasons = "".join(texts.ANNOUNCE_REASON_LINE.format(count=n, reason=why)
+                      for why, n in failure_reasons(uow, announcement))
     text = texts.ANNOUNCE_REPORT.format(
         id=announcement.id, excerpt=excerpt(announcement.text), sent=counts.get("sent", 0) + counts.get("delivered", 0),
         waiting=counts.get("waiting", 0), opted_out=counts.get("opted_out", 0), failed=counts.get("failed", 0),

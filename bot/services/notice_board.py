@@ -3,13 +3,12 @@ reaches, who has not received one yet, and what a resident sees. Plain functions
 bot/admin/notices.py is the web side, bot/services/announcements.py the rules it shares with the chat."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.flows.text import normalize
 from bot.privacy import masking
-from bot.replies import Choices, Image, Text
+from bot.replies import Choices, Image, Text, numbered
 from bot.services import announcements as notices
 from bot.services import signups
 from bot.services.groups import display_name
@@ -64,14 +63,7 @@ def board(uow: UnitOfWork, leader_id: str, limit: int = 100) -> list[BoardRow]:
 def row(uow: UnitOfWork, announcement: Announcement) -> BoardRow:
     a = announcement
     return BoardRow(a, notices.group_names(a), len(notices.zalo_groups(a)), notices.report_counts(uow, a),
-                    failure_reasons(uow, a), signups.counts(uow, a) if a.signup_title else None)
-
-
-def failure_reasons(uow: UnitOfWork, announcement: Announcement) -> list[tuple[str, int]]:
-    people = Counter()
-    for code, _message, count in uow.announcements.failures(announcement.id):
-        people[notices.reason(code)] += count
-    return people.most_common()
+                    notices.failure_reasons(uow, a), signups.counts(uow, a) if a.signup_title else None)
 
 
 def group_reach(uow: UnitOfWork, now: datetime) -> list[Reach]:
@@ -101,8 +93,7 @@ def parts(announcement: Announcement) -> list[Part]:
     shown = []
     for reply in notices.message(announcement):
         if isinstance(reply, Choices):
-            numbered = "\n".join([reply.text] + [f"{i}. {o}" for i, o in enumerate(reply.options, start=1)])
-            shown.append(Part("choices", numbered, tuple(reply.button_titles())))
+            shown.append(Part("choices", numbered(reply.text, reply.options), tuple(reply.button_titles())))
         elif isinstance(reply, Image):
             shown.append(Part("image", reply.caption, photo_url=reply.url))
         elif isinstance(reply, Text):
