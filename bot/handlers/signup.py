@@ -16,7 +16,7 @@ from bot.replies import Choices, Reply, Text
 from bot.services import signups
 from bot.store.signups import GOING, WAITING
 
-TIED = re.compile(r"^(#dangky|#khongthamgia|#songuoi|#huydangky) (\d{1,12})(?: (\d{1,3}))?$")
+TIED = re.compile(rf"^({'|'.join(map(re.escape, signups.PAYLOADS))}) (\d{{1,12}})(?: (\d{{1,3}}))?$")
 PEOPLE = re.compile(r"^(.*?)\b(\d{1,3}) nguoi\b(.*)$")
 # Side conversations waiting for their own answer: a typed «đăng ký» there is theirs, not a sign-up.
 BUSY = frozenset({Mode.RATE, Mode.FOLLOW_UP, Mode.DUPLICATE, Mode.ERASE_CONFIRM, Mode.ANNOUNCE, Mode.PROOF})

@@ -14,9 +14,9 @@ from bot.flows.state import Mode, State
 from bot.replies import Choices, Reply, Text, To
 from bot.store import UnitOfWork
 from bot.store.casework import OPEN
+from bot.store.members import in_window
 from bot.store.models import ServiceRequest
 
-WINDOW = timedelta(days=7)  # Zalo lets the OA message a user only this long after their last interaction
 FOLLOW_UP_AFTER = timedelta(days=3)
 REPORT_KIND = "phan_anh"
 ANONYMOUS_FIELD = "keep_anonymous"  # a report's «gửi mà không để lại tên?» (config/procedures/phan_anh.yaml)
@@ -25,8 +25,7 @@ STATUSES = ("moi", "dang_xu_ly", "cho_bo_sung", "da_xong", "da_huy")
 
 def tell_resident(uow: UnitOfWork, user_id: str, text: str, kind: str, now: datetime) -> list[To]:
     """Send now inside the 7-day window; otherwise keep it for the resident's next message."""
-    member = uow.members.get(user_id)
-    if member and member.last_interaction_at and now - member.last_interaction_at < WINDOW:
+    if in_window(uow.members.get(user_id), now):
         return [To(user_id, Text(text))]
     uow.notices.hold(user_id, kind, text)
     return []

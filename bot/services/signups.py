@@ -13,7 +13,7 @@ from bot.replies import Choices, Reply, Text, To
 from bot.services.casework import tell_resident
 from bot.services.groups import display_name
 from bot.store import UnitOfWork
-from bot.store.announcements import WINDOW
+from bot.store.members import in_window
 from bot.store.models import Announcement, Signup
 from bot.store.signups import CANCELLED, DECLINED, GOING, WAITING
 
@@ -24,6 +24,7 @@ HOUR_BEFORE = timedelta(hours=1)
 
 # What a sign-up button sends back, unseen: «#dangky 12», «#khongthamgia 12», «#songuoi 12 3», «#huydangky 12»
 SIGN_UP, DECLINE, PEOPLE, CANCEL = "#dangky", "#khongthamgia", "#songuoi", "#huydangky"
+PAYLOADS = (SIGN_UP, DECLINE, PEOPLE, CANCEL)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,6 @@ def _change_people(uow: UnitOfWork, announcement: Announcement, row: Signup, peo
         return [Text(_fmt(texts.SIGNUP_TOO_MANY, announcement, left=left, people=row.people))]
     fewer = people < row.people
     row.people, row.updated_at = people, now
-    uow.session.flush()
     moved = move_up(uow, announcement, now) if fewer else []
     return [Text(_fmt(texts.SIGNUP_PEOPLE_CHANGED, announcement, people=people)), *moved]
 
@@ -150,7 +150,6 @@ def _leave(uow: UnitOfWork, announcement: Announcement, row: Signup, status: str
     """Cancelled or not taking part: a place held is given to the waiting list (those told)."""
     was_going = row.status == GOING
     row.status, row.updated_at = status, now
-    uow.session.flush()
     return move_up(uow, announcement, now) if was_going else []
 
 
@@ -177,7 +176,6 @@ def move_up(uow: UnitOfWork, announcement: Announcement, now: datetime) -> list[
         left = None if left is None else left - row.people
         told += tell_resident(uow, row.user_id, _fmt(texts.SIGNUP_MOVED_UP, announcement, people=row.people),
                               "signup", now)
-    uow.session.flush()
     return told
 
 
@@ -188,10 +186,10 @@ def counts(uow: UnitOfWork, announcement: Announcement) -> dict[str, int]:
     by_status = uow.signups.counts(announcement.id)
     going, going_people = by_status.get(GOING, (0, 0))
     waiting, waiting_people = by_status.get(WAITING, (0, 0))
-    left = announcement.signup_limit - going_people if announcement.signup_limit else -1
+    left = max(announcement.signup_limit - going_people, 0) if announcement.signup_limit else -1
     return {"going": going, "going_people": going_people, "waiting": waiting, "waiting_people": waiting_people,
             "declined": by_status.get(DECLINED, (0, 0))[0], "cancelled": by_status.get(CANCELLED, (0, 0))[0],
-            "seats_left": max(left, 0) if announcement.signup_limit else -1}
+            "seats_left": left}
 
 
 def roster(uow: UnitOfWork, announcement: Announcement) -> list[SignupRow]:
@@ -254,9 +252,6 @@ def _remind(uow: UnitOfWork, announcement: Announcement, template: str, signed_b
             now: datetime) -> list[To]:
     out = []
     for row in uow.signups.going(announcement.id):
-        member = uow.members.get(row.user_id)
-        inside = member is not None and member.last_interaction_at is not None \
-            and now - member.last_interaction_at < WINDOW
-        if inside and row.queued_at <= signed_before:
+        if in_window(uow.members.get(row.user_id), now) and row.queued_at <= signed_before:
             out.append(To(row.user_id, Text(_fmt(template, announcement, people=row.people))))
     return out

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.members import WINDOW
 from bot.store.models import Announcement, Delivery, Member, MemberGroup, OutboxMessage, utcnow
 from bot.store.upsert import insert_ignoring_conflicts
 
 GROUP_PREFIX = "group:"  # deliveries to a Zalo group (GMF) are keyed "group:<group id>"
-WINDOW = timedelta(days=7)  # Zalo lets the OA message a person only this long after they last interacted
 
 
 # Asked for every message a member sends (did a notice wait for them to write?): built once.

@@ -1,7 +1,7 @@
 """Members: the users of the OA with their last interaction and reachability."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
@@ -9,6 +9,14 @@ from sqlalchemy.orm import Session
 from bot.store.models import Consent, Member, utcnow
 from bot.store.name_index import NameIndexRepository
 from bot.store.sealed import fingerprint
+
+WINDOW = timedelta(days=7)  # Zalo lets the OA message a person only this long after they last interacted
+
+
+def in_window(member: Member | None, now: datetime) -> bool:
+    """The OA may message this member now: they interacted within Zalo's 7-day window."""
+    return member is not None and member.last_interaction_at is not None and now - member.last_interaction_at < WINDOW
+
 
 # Run for every message a resident sends: built once (building a statement costs more than running it).
 BY_USER = select(Member).where(Member.oa_id == bindparam("oa_id"), Member.user_id == bindparam("user_id"))
