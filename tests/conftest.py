@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -340,12 +341,10 @@ def migrate_to(engine, revision: str, then=None) -> None:
     """Bring the schema to an Alembic revision (an older one, to test upgrades); `then(connection)` runs
     in the same transaction, to write rows as that version did."""
     from alembic import command
-    from alembic.config import Config
 
-    from bot.store.db import MIGRATIONS
+    from bot.store.db import migrations_config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = migrations_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -395,3 +394,11 @@ def browser():
     with chromium("--lang=vi") as driver:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE_SCREEN)
         yield driver
+
+
+def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
+    """Wait until `condition()` is true, looking every 50 ms; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.05)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from bot.sandbox import events as zalo
 from bot.store import DataKeyError, Store, make_engine, sealed
 from config import ConfigError, load_settings
 from config.settings import SANDBOX_DATA_KEY
-from tests.conftest import APP_ID, OA_ID, POSTGRES_URL, make_settings
+from tests.conftest import APP_ID, OA_ID, POSTGRES_URL, make_settings, wait_for
 from tests.test_several_oas import OA2, two_oas_running
 
 WALK = ["đăng ký tạm trú", "đồng ý", "1", "có", "1", "Số 12 ngõ 5 phố Hoa Lư", None, "Nguyễn Văn An",
@@ -37,13 +36,6 @@ FULL_NAME_AT = WALK.index("Nguyễn Văn An")
 def walk_messages() -> list[str]:
     day = (datetime.now() + timedelta(hours=7, days=3)).strftime("%d/%m/%Y")
     return [day if said is None else said for said in WALK]
-
-
-def wait_for(condition, timeout: float = 90.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
-        time.sleep(0.05)
 
 
 def codes_in(bot, user: str) -> list[str]:

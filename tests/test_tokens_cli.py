@@ -3,7 +3,7 @@ restored), the operator puts the new pair in place with `flask --app wsgi tokens
 bot answers residents again with it; `tokens show` says what is wrong without printing a token."""
 from __future__ import annotations
 
-import time
+from tests.conftest import wait_for
 
 
 def cli(bot, *args: str, given: str | None = None):
@@ -18,9 +18,8 @@ def test_a_new_token_pair_set_from_the_command_line_is_used_at_once(bot):
     with state.lock:  # authorised again in Zalo: the pair the bot holds is dead, refresh token included
         state.access_token, state.refresh_token = "access-new", "refresh-new"
     bot.say("resident-t", "1")
-    deadline = time.monotonic() + 20
-    while "refused" not in (shown := cli(bot, "tokens", "show")) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: "refused" in cli(bot, "tokens", "show"), 20, "the refused refresh")
+    shown = cli(bot, "tokens", "show")
     assert "Last refresh refused" in shown and "tokens set" in shown and "access-" not in shown
 
     output = cli(bot, "tokens", "set", given="access-new\nrefresh-new\n")  # asked for, not echoed

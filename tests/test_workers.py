@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.conftest import APP_ID, OA_ID, OA_SECRET, make_settings, start_bot
+from tests.conftest import APP_ID, OA_ID, OA_SECRET, make_settings, start_bot, wait_for
 from tests.test_announcements_delivery import _worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,13 +283,8 @@ def test_on_postgresql_a_stored_event_wakes_the_worker_process_without_waiting_f
     env, log = _worker_env(database_url, standin.url) | {"WORKER_POLL_SECONDS": "30"}, tmp_path / "worker.log"
     worker = start_worker(env, log)
     try:
-        deadline = time.monotonic() + 60
-        while "Worker running" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        with web.services.store.engine.connect() as connection:  # its LISTEN is in effect
-            while not connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE query = "
-                                              "'LISTEN bot_events'")).scalar() and time.monotonic() < deadline:
-                time.sleep(0.1)
+        wait_for(lambda: "Worker running" in log.read_text(), 60, "the worker to start")
+        wait_for(lambda: listening(web.services.store.engine), 60, "its LISTEN")
         for said in ("xin chào", "1"):
             asked = time.monotonic()
             seen = len(standin.state.messages_for("resident-w"))
@@ -300,3 +295,11 @@ def test_on_postgresql_a_stored_event_wakes_the_worker_process_without_waiting_f
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
         stop_web()
+
+
+def listening(engine) -> bool:
+    """A worker's LISTEN is in effect (a new connection each time: PostgreSQL keeps activity figures per
+    transaction)."""
+    with engine.connect() as connection:
+        return bool(connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE query = "
+                                            "'LISTEN bot_events'")).scalar())

@@ -2,7 +2,6 @@
 the personal data stored in it opens with DATA_KEY."""
 from __future__ import annotations
 
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.store import sealed
-from bot.store.db import MIGRATIONS
+from bot.store.db import migrations_config
 from bot.store.models import Event, Member, ServiceRequest
 
 # Sealed columns most deployments have rows in: webhook events, members' names, requests' answers.
@@ -20,9 +19,7 @@ SEALED_SAMPLES = ((Event, Event.raw), (Member, Member.display_name), (ServiceReq
 def schema_revisions(engine: Engine) -> tuple[str | None, str]:
     """The revision the database is at (None: no schema yet) and the newest one this code brings;
     connection errors are left to the caller."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(migrations_config()).get_current_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return current, head

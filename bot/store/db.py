@@ -65,13 +65,20 @@ def make_engine(database_url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
     return engine
 
 
+def migrations_config():
+    """Alembic's configuration of this project's migrations (no alembic.ini: they live in the package)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied (safe to run on each start)."""
     from alembic import command
-    from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg = migrations_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
