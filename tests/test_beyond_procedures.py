@@ -190,3 +190,15 @@ def test_a_long_letter_starts_no_form_but_a_long_answer_inside_one_is_kept(bot):
         bot.say("reporter", "1" if step.type in ("choice", "yesno") else "Trần Văn An")
     after = bot.say("reporter", LETTER * 4)
     assert texts.LONG_MESSAGE not in "\n".join(after) and not after[-1].startswith(step.ask)
+
+
+def test_a_long_letter_asking_for_the_list_gets_the_menu_not_a_crash(bot):
+    """Found by the held-out round 4: words of the menu and of a procedure, near-equal, once offered «menu»
+    as if it were a procedure and the worker failed on it."""
+    letter = ("Chào cháu, bác mới vào đây lần đầu, con gái bác bảo nhắn tin vào đây thì hỏi được các thủ tục giấy "
+              "tờ của phường. Bác chưa biết dùng thế nào. Cháu cho bác xem danh sách những việc mà cái này giúp "
+              "được, để bác chọn cho đúng, bác cảm ơn cháu nhiều")
+    said = bot.say("res-letter", letter)
+    assert said and said[0] != texts.NOT_UNDERSTOOD
+    assert any("Khai sinh" in s or "khai sinh" in s for s in said), said  # the menu's choices
+    assert bot.say("res-letter", "1")  # and its first choice works

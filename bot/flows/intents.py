@@ -184,7 +184,8 @@ class IntentMatcher:
         top, second = evidence[ranked[0]], evidence[ranked[1]] if len(ranked) > 1 else 0
         if top >= SURE_EVIDENCE and top >= second * SURE_MARGIN and ranked[0] not in self.forms_ids:
             return self._intent(ranked[0])
-        return Intent("unsure", tuple(p for p in ranked if p != HUMAN)[:UNSURE_OFFERED])
+        offered = tuple(p for p in ranked if p not in (HUMAN, MENU))[:UNSURE_OFFERED]
+        return Intent("unsure", offered) if offered else self._intent(ranked[0])
 
     def _covering(self, words: list[str]) -> dict[str, tuple[int, list[str]]]:
         """Per intent, its most telling trigger the message contains: (weight, words), or (0, [])."""
@@ -243,12 +244,14 @@ class IntentMatcher:
         """One clear candidate wins; near-equal ones are told apart by their other words, or offered. So is
         one whose trigger names a paper while the other words ask another procedure's thing about it
         («giấy khai sinh ghi sai tên»: a correction, not a birth registration)."""
+        if MENU in top:  # asked for the menu, which lists the others too: never offered as a choice
+            return Intent("menu")
         if len(top) > 1:
             ranked = sorted(top, key=lambda p: evidence.get(p, 0), reverse=True)
             if evidence.get(ranked[0], 0) - evidence.get(ranked[1], 0) < 1 - 1e-9:  # sums of 1/n: no rounding
                 return Intent("ambiguous", tuple(top[:4]))
             top = ranked
-        rival = max((p for p in evidence if p not in (top[0], HUMAN)), key=evidence.get, default=None)
+        rival = max((p for p in evidence if p not in (top[0], HUMAN, MENU)), key=evidence.get, default=None)
         if rival and evidence[rival] >= RIVAL_EVIDENCE and evidence[rival] >= RIVAL_MARGIN * evidence.get(top[0], 0):
             return Intent("ambiguous", (top[0], rival))
         return self._intent(top[0])
