@@ -81,18 +81,18 @@ def first_offered(text: str) -> str | None:
     return options[0] if options else None
 
 
-@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2"])
+@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2", "heldout-3", "heldout-4"])
 def test_every_emergency_is_recognised(which):
     measured = measure_emergencies(which)
     assert measured.missed == (), f"recall {measured.recall:.1%}"
 
 
-@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2"])
+@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2", "heldout-3", "heldout-4"])
 def test_talk_that_only_mentions_emergencies_raises_at_most_2_percent_false_alarms(which):
     measured = measure_emergencies(which)
     assert measured.false_alarm_rate <= 0.02, f"{measured.false_alarm_rate:.1%}: {measured.alarmed}"
 
 
-@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2"])
+@pytest.mark.parametrize("which", ["dev", "heldout", "heldout-2", "heldout-3", "heldout-4"])
 def test_no_request_outside_the_forms_starts_a_wrong_form(which):
     assert measure_out_of_list(which).wrong_forms == ()

@@ -3,7 +3,8 @@
 utterances-dev.tsv comes from shared/ (a copy is kept in tests/data so a clone alone can run it);
 utterances-extra.tsv was written separately from the trigger lists, as a held-out set, and has been a dev set
 since 2026-12-03 (its first line says what it was used for), and so is utterances-heldout-2.tsv;
-utterances-heldout-3.tsv is the held-out set now;
+utterances-heldout-3.tsv and -4.tsv (rounds 2 and 3) were measured held out, then tuned on;
+utterances-heldout-5.tsv (round 4) was measured sealed and has not been tuned on;
 utterances-chat.tsv holds messages that ask for nothing (small talk, news of the day), which must not
 start a procedure or call a person."""
 from datetime import date, datetime
@@ -22,7 +23,9 @@ SETS = {"dev": [ROOT.parent / "shared" / "utterances-dev.tsv", ROOT / "tests" / 
         "extra": [ROOT / "tests" / "data" / "utterances-extra.tsv"],
         "chat": [ROOT / "tests" / "data" / "utterances-chat.tsv"],
         "heldout-2": [ROOT / "tests" / "data" / "utterances-heldout-2.tsv"],
-        "heldout-3": [ROOT / "tests" / "data" / "utterances-heldout-3.tsv"]}
+        "heldout-3": [ROOT / "tests" / "data" / "utterances-heldout-3.tsv"],
+        "heldout-4": [ROOT / "tests" / "data" / "utterances-heldout-4.tsv"],
+        "heldout-5": [ROOT / "tests" / "data" / "utterances-heldout-5.tsv"]}
 
 
 def read_set(name: str) -> list[tuple[str, str]]:
@@ -51,7 +54,8 @@ def understood_as(text: str) -> str:
 # The share of each set started right: 95% (issue 19's target) where it is met; for the sets measured as
 # held out on 2026-12-03 and tuned on since, the floor is what they reached after tuning (README,
 # «Understanding»), so a change that loses ground fails.
-TARGETS = {"dev": 0.95, "extra": 0.95, "chat": 0.95, "heldout-2": 0.94, "heldout-3": 0.91}
+TARGETS = {"dev": 0.95, "extra": 0.95, "chat": 0.95, "heldout-2": 0.94, "heldout-3": 0.91,
+           "heldout-4": 0.81, "heldout-5": 0.79}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
