@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.driver import Hot
 from bot.store.members import WINDOW
 from bot.store.models import Announcement, Delivery, Member, MemberGroup, OutboxMessage, utcnow
 from bot.store.upsert import insert_ignoring_conflicts
@@ -21,7 +22,7 @@ _WAITING = (Delivery.oa_id == bindparam("oa_id"), Delivery.recipient == bindpara
 WAITING_FOR_MEMBER = (select(Delivery, Announcement).join(Announcement, Announcement.id == Delivery.announcement_id)
                       .where(*_WAITING).order_by(Announcement.id))
 # Asked for every message, and almost always nothing waits: a one-column Core select first.
-ANY_WAITING = (select(Delivery.id).join(Announcement, Announcement.id == Delivery.announcement_id)
+ANY_WAITING = Hot(select(Delivery.id).join(Announcement, Announcement.id == Delivery.announcement_id)
                .where(*_WAITING).limit(1))
 
 
@@ -127,7 +128,7 @@ class AnnouncementRepository:
         """Notices that waited for this member to write (sent since `since`), oldest first, marked delivered."""
         self.session.flush()  # a delivery changed in this unit counts as changed
         which = {"oa_id": self.oa_id, "user_id": user_id, "since": since}
-        if self.session.connection().scalar(ANY_WAITING, which) is None:
+        if ANY_WAITING.scalar(self.session, which) is None:
             return []
         rows = list(self.session.execute(WAITING_FOR_MEMBER, which).all())
         for delivery, _announcement in rows:

@@ -19,6 +19,7 @@ from bot.store.appointments import AppointmentRepository
 from bot.store.audit import AuditRepository
 from bot.store.casework import CaseworkRepository
 from bot.store.conversations import ConversationRepository
+from bot.store.driver import Hot
 from bot.store.erasure import ErasureRepository
 from bot.store.events import EventRepository, event_values, insert_event_statement
 from bot.store.groups import GroupRepository
@@ -98,33 +99,53 @@ EVENTS_CHANNEL = "bot_events"
 NOTIFY_EVENTS = f"NOTIFY {EVENTS_CHANNEL}"
 
 
+class _Repository:
+    """A unit's repository, made the first time the unit uses it: a unit is opened for every event,
+    every dispatch and every send, and most use three or four of its two dozen repositories."""
+
+    def __init__(self, repository, per_oa: bool = True):
+        self.repository, self.per_oa = repository, per_oa
+
+    def __set_name__(self, _owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, uow, _owner=None):
+        if uow is None:
+            return self
+        made = self.repository(uow.session, uow.oa_id) if self.per_oa else self.repository(uow.session)
+        uow.__dict__[self.name] = made  # the unit's own from now on (this descriptor is not asked again)
+        return made
+
+
 class UnitOfWork:
     """Repositories over one session; nothing is kept unless commit() is called."""
 
+    events = _Repository(EventRepository)
+    outbox = _Repository(OutboxRepository)
+    members = _Repository(MemberRepository)
+    tokens = _Repository(TokenRepository)
+    staff = _Repository(StaffRepository)
+    conversations = _Repository(ConversationRepository)
+    requests = _Repository(RequestRepository)
+    handoffs = _Repository(HandoffRepository)
+    appointments = _Repository(AppointmentRepository)
+    casework = _Repository(CaseworkRepository)
+    notices = _Repository(NoticeRepository)
+    logins = _Repository(LoginThrottleRepository)
+    sessions = _Repository(StaffSessionRepository)  # dashboard logins (not the SQLAlchemy session)
+    announcements = _Repository(AnnouncementRepository)
+    groups = _Repository(GroupRepository)
+    signups = _Repository(SignupRepository)
+    erasure = _Repository(ErasureRepository)
+    audit = _Repository(AuditRepository)
+    households = _Repository(HouseholdRepository)
+    workers = _Repository(WorkerRepository, per_oa=False)
+    across = _Repository(AcrossOAs, per_oa=False)  # every OA at once: which have something to do
+    names = _Repository(NameIndexRepository)
+
     def __init__(self, session: Session, oa_id: str):
         self.session = session
-        self.events = EventRepository(session, oa_id)
-        self.outbox = OutboxRepository(session, oa_id)
-        self.members = MemberRepository(session, oa_id)
-        self.tokens = TokenRepository(session, oa_id)
-        self.staff = StaffRepository(session, oa_id)
-        self.conversations = ConversationRepository(session, oa_id)
-        self.requests = RequestRepository(session, oa_id)
-        self.handoffs = HandoffRepository(session, oa_id)
-        self.appointments = AppointmentRepository(session, oa_id)
-        self.casework = CaseworkRepository(session, oa_id)
-        self.notices = NoticeRepository(session, oa_id)
-        self.logins = LoginThrottleRepository(session, oa_id)
-        self.sessions = StaffSessionRepository(session, oa_id)  # dashboard logins (not the SQLAlchemy session)
-        self.announcements = AnnouncementRepository(session, oa_id)
-        self.groups = GroupRepository(session, oa_id)
-        self.signups = SignupRepository(session, oa_id)
-        self.erasure = ErasureRepository(session, oa_id)
-        self.audit = AuditRepository(session, oa_id)
-        self.households = HouseholdRepository(session, oa_id)
-        self.workers = WorkerRepository(session)
-        self.across = AcrossOAs(session)  # every OA at once: which have something to do
-        self.names = NameIndexRepository(session, oa_id)
+        self.oa_id = oa_id
         self.checkpoint_after_commit = False  # set by erasure: erased values must leave SQLite's WAL too
 
     def commit(self) -> None:
@@ -150,6 +171,7 @@ class Store:
         self._intake_engine = None  # SQLite only: connections that never sleep in SQLite's busy wait
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             self._intake_engine = make_engine(engine.url.render_as_string(hide_password=False), busy_timeout_ms=0)
+            self._intake_insert = Hot(self._insert_event).for_dialect(engine.dialect)  # straight to the driver
 
     def for_oa(self, oa_id: str) -> "Store":
         """A store for another OA of the same deployment: same database and connection pools."""
@@ -187,8 +209,9 @@ class Store:
         BEGIN IMMEDIATE on the driver's connection (2 µs when refused; a refused insert through
         SQLAlchemy cost 87 µs, and under load an insert was refused 3–4 times)."""
         deadline = time.monotonic() + SQLITE_WRITE_WAIT_SECONDS
-        with self._intake_engine.connect() as connection:
-            driver_connection = connection.connection.dbapi_connection
+        pooled = self._intake_engine.raw_connection()  # the insert goes to the driver: no SQLAlchemy per call
+        try:
+            driver_connection = pooled.driver_connection
             while True:
                 try:
                     driver_connection.execute("BEGIN IMMEDIATE")
@@ -197,8 +220,15 @@ class Store:
                     if "locked" not in str(exc) or time.monotonic() > deadline:
                         raise
                     time.sleep(0.0005)
-            with connection.begin():  # the driver's transaction, begun above: committed or rolled back here
-                return connection.execute(self._insert_event, values).scalar() is not None
+            try:
+                stored = driver_connection.execute(self._intake_insert.sql, self._intake_insert.params(values)).fetchone()
+                driver_connection.commit()
+            except BaseException:
+                driver_connection.rollback()
+                raise
+            return stored is not None
+        finally:
+            pooled.close()  # back to the pool
 
     def dispose(self) -> None:
         """Close every pooled connection (tests and tools that remove the database afterwards)."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from bot.store.driver import Hot
 from bot.store.models import Handoff, utcnow
 
 ACTIVE = ("waiting", "claimed")
 # Asked for every message a resident sends (is a person handling this chat?), and almost always
 # there is none: built once, the id alone by Core; the handoff itself is loaded only when there is one.
-ACTIVE_FOR_USER = (select(Handoff.id).where(Handoff.oa_id == bindparam("oa_id"), Handoff.user_id == bindparam("user_id"),
+ACTIVE_FOR_USER = Hot(select(Handoff.id).where(Handoff.oa_id == bindparam("oa_id"), Handoff.user_id == bindparam("user_id"),
                                             Handoff.status.in_(ACTIVE)).order_by(Handoff.id.desc()).limit(1))
 
 
@@ -33,7 +34,7 @@ class HandoffRepository:
 
     def active_for_user(self, user_id: str) -> Handoff | None:
         self.session.flush()  # a handoff opened or closed in this unit counts
-        handoff_id = self.session.connection().scalar(ACTIVE_FOR_USER, {"oa_id": self.oa_id, "user_id": user_id})
+        handoff_id = ACTIVE_FOR_USER.scalar(self.session, {"oa_id": self.oa_id, "user_id": user_id})
         return None if handoff_id is None else self.session.get(Handoff, handoff_id)
 
     def by_code(self, code: str) -> Handoff | None:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import DateTime, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.driver import Hot
 from bot.store.models import Consent, Member, utcnow
 from bot.store.name_index import NameIndexRepository
 from bot.store.sealed import fingerprint
@@ -21,7 +22,7 @@ def in_window(member: Member | None, now: datetime) -> bool:
 # Run for every message a resident sends: built once (building a statement costs more than running it).
 BY_USER = select(Member).where(Member.oa_id == bindparam("oa_id"), Member.user_id == bindparam("user_id"))
 _AT = bindparam("at", type_=DateTime)
-INTERACTED = (update(Member).where(Member.oa_id == bindparam("of_oa"), Member.user_id == bindparam("of_user"))
+INTERACTED = Hot(update(Member).where(Member.oa_id == bindparam("of_oa"), Member.user_id == bindparam("of_user"))
               .values(last_interaction_at=case((or_(Member.last_interaction_at.is_(None),
                                                     Member.last_interaction_at < _AT), _AT),
                                                else_=Member.last_interaction_at),
@@ -50,8 +51,7 @@ class MemberRepository:
         One UPDATE, with no member loaded (it runs for every message); a member loaded before in
         this unit is read again when next used. A new user becomes a member here."""
         self.session.flush()  # a member added and not yet written must be updated too
-        updated = self.session.connection().execute(INTERACTED, {"of_oa": self.oa_id, "of_user": user_id, "at": at})
-        if updated.rowcount == 0:
+        if INTERACTED.rowcount(self.session, {"of_oa": self.oa_id, "of_user": user_id, "at": at}) == 0:
             self.get_or_create(user_id).last_interaction_at = at
             return
         for member in self.session.identity_map.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from bot.store.driver import Hot
 from bot.store.models import PendingNotice, utcnow
 
 # Asked for every message a resident sends: built once.
@@ -11,7 +12,7 @@ _WAITING = (PendingNotice.oa_id == bindparam("oa_id"), PendingNotice.user_id == 
             PendingNotice.delivered_at.is_(None))
 WAITING_FOR_USER = select(PendingNotice).where(*_WAITING).order_by(PendingNotice.id)
 # Asked for every message, and almost always nothing waits: a one-column Core select first.
-ANY_WAITING = select(PendingNotice.id).where(*_WAITING).limit(1)
+ANY_WAITING = Hot(select(PendingNotice.id).where(*_WAITING).limit(1))
 
 
 class NoticeRepository:
@@ -26,7 +27,7 @@ class NoticeRepository:
         """The user's waiting messages as (kind, text), oldest first, marked delivered."""
         self.session.flush()  # a notice held in this unit counts too
         which = {"oa_id": self.oa_id, "user_id": user_id}
-        if self.session.connection().scalar(ANY_WAITING, which) is None:
+        if ANY_WAITING.scalar(self.session, which) is None:
             return []
         rows = list(self.session.scalars(WAITING_FOR_USER, which))
         for row in rows:

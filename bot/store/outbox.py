@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.store.driver import Hot
 from bot.store.models import OutboxMessage, StaffReply, utcnow
 from bot.store.per_oa import count_of_oa
 
@@ -41,14 +42,14 @@ def _claim_statement():
 
 CLAIM = _claim_statement()
 # Run for every reply: built once (building a statement costs more than running it).
-ADD = insert(OutboxMessage).values(
+ADD = Hot(insert(OutboxMessage).values(
     **{name: bindparam(name) for name in ("oa_id", "user_id", "group_id", "event_id", "kind", "payload", "status",
                                           "claimed_by", "attempts", "next_attempt_at", "created_at",
                                           "about_user_id")}
-).returning(OutboxMessage.id)
-MARK_SENT = update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
+).returning(OutboxMessage.id))
+MARK_SENT = Hot(update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id")).values(
     status="sent", zalo_message_id=bindparam("zalo_message_id"), sent_at=bindparam("now"),
-    error_code=None, error_message=None)
+    error_code=None, error_message=None))
 
 
 def _unsent_statement(to_group: bool, before: bool):
@@ -63,7 +64,7 @@ def _unsent_statement(to_group: bool, before: bool):
     return query.limit(1)
 
 
-UNSENT = {(to_group, before): _unsent_statement(to_group, before) for to_group in (False, True) for before in (False, True)}
+UNSENT = {(to_group, before): Hot(_unsent_statement(to_group, before)) for to_group in (False, True) for before in (False, True)}
 
 
 class OutboxRepository:
@@ -78,7 +79,7 @@ class OutboxRepository:
         it itself. With `claimed_by` it is written already claimed by that worker (status 'sending',
         its first attempt counted), as `claim` would leave it."""
         now = utcnow()
-        return self.session.connection().scalar(ADD, {
+        return ADD.scalar(self.session, {
             "oa_id": self.oa_id, "user_id": user_id, "group_id": group_id, "event_id": event_id, "kind": kind,
             "payload": json.dumps(payload, ensure_ascii=False), "status": "sending" if claimed_by else "queued",
             "claimed_by": claimed_by, "attempts": 1 if claimed_by else 0,
@@ -119,7 +120,7 @@ class OutboxRepository:
         `before` if given, is still queued or being sent: a newer one must go after it."""
         query = UNSENT[not user_id, before is not None]
         params = {"oa_id": self.oa_id, "user_id": user_id, "group_id": group_id, "before": before}
-        return self.session.connection().scalar(query, params) is not None
+        return query.scalar(self.session, params) is not None
 
     def release_hold(self, ids: list[int]) -> None:
         """Hand these messages to the sweeper now (their writer will not send them itself)."""
@@ -151,7 +152,7 @@ class OutboxRepository:
 
     def mark_sent(self, message_id: int, zalo_message_id: str | None) -> None:
         # Straight to the connection, as the claim: no row here is held as an object that must follow.
-        self.session.connection().execute(MARK_SENT, {"message_id": message_id, "zalo_message_id": zalo_message_id,
+        MARK_SENT.rowcount(self.session, {"message_id": message_id, "zalo_message_id": zalo_message_id,
                                                       "now": utcnow()})
 
     def mark_retry(self, message_id: int, delay: timedelta, code: int | None, error: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from bot.store.driver import Hot
 from bot.store.models import Shift, Staff, utcnow
 from bot.store.staff_sessions import StaffSessionRepository
 
@@ -14,7 +15,7 @@ PASSWORD_METHOD = "scrypt"
 
 
 # Looked up for every message (is the sender staff?): built once.
-ROLE_OF = select(Staff.role).where(Staff.oa_id == bindparam("oa_id"), Staff.zalo_id == bindparam("zalo_id"))
+ROLE_OF = Hot(select(Staff.role).where(Staff.oa_id == bindparam("oa_id"), Staff.zalo_id == bindparam("zalo_id")))
 
 
 class StaffRepository:
@@ -28,7 +29,7 @@ class StaffRepository:
 
     def role_of(self, zalo_id: str) -> str | None:
         """Return 'leader', 'volunteer' or None for a resident."""
-        return self.session.connection().scalar(ROLE_OF, {"oa_id": self.oa_id, "zalo_id": zalo_id})
+        return ROLE_OF.scalar(self.session, {"oa_id": self.oa_id, "zalo_id": zalo_id})
 
     def add(self, zalo_id: str, name: str, role: str) -> Staff:
         """Add a staff member, or update the name and role of an existing one."""
