@@ -14,6 +14,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from bot.deployment import build_deployment
     from bot.privacy.log_privacy import hide_database_details_in_logs
     from bot.web import metrics, webhook
+    from bot.web.no_session import SessionsForPagesOnly
 
     settings = settings or load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=None,
                       SESSION_COOKIE_SECURE=settings.cookie_secure, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
+    app.session_interface = SessionsForPagesOnly()
     if settings.trusted_proxies > 0:  # request.remote_addr becomes the client's, as the last proxy saw it
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
