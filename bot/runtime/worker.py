@@ -63,6 +63,10 @@ class Worker:
         self.send_threads = send_threads
         self.id, self.lease = self._claim_id(), lease
         self._next_beat = 0.0
+        # No other worker beat lately: the dispatcher need not ask which users other workers are busy with
+        # (its own busy users it knows; a claim refuses a user with an unfinished event anyway). Read at
+        # each beat, so a worker started meanwhile is taken into account within lease/6.
+        self._alone = False
         self._echoes_seen = 0  # events up to this id were looked at for own echoes to settle (every OA's)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="event")
         self._busy: set[tuple[str, str]] = set()  # (OA, user) with an event claimed or being processed
@@ -102,6 +106,7 @@ class Worker:
                 uow.outbox.due_now()
                 uow.commit()
         self.recover(unowned=True)
+        self._alone = self._works_alone()
         self._next_beat = time.monotonic() + self.lease.total_seconds() / 6
         for target, name in ((self._dispatch_loop, "dispatch"), (self._sweep_loop, "outbox-sweep")):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -160,6 +165,11 @@ class Worker:
             log.warning("worker %s was taken for dead (paused longer than its lease) and registered again", self.id)
         self.recover()
         self.requeue_orphans()
+        self._alone = self._works_alone()
+
+    def _works_alone(self) -> bool:
+        with self.store.unit() as uow:
+            return uow.workers.others_alive(self.id, utcnow(), self.lease) == 0
 
     def requeue_orphans(self) -> tuple[int, int]:
         """Events and messages this worker claimed but could not let go of (the database was down
@@ -184,13 +194,15 @@ class Worker:
         if free <= 0:
             return 0
         busy |= self._lanes.recipients()  # a user's next event waits until their replies are out
+        others = [] if self._alone else None  # None: ask the database what other workers process
         with self.store.unit() as uow:
             self._echoes_seen = uow.events.settle_own_echoes(self._echoes_seen)  # every OA's at once
             if len(self.oas) == 1 and self.discover is None:
                 heads = [(self.store.oa_id, e) for e in uow.events.pending_heads(
-                    {user for _oa, user in busy}, free, echoes_settled_to=self._echoes_seen)]
+                    {user for _oa, user in busy}, free, echoes_settled_to=self._echoes_seen, processing=others)]
             else:
-                rows = uow.events.pending_heads_everywhere({user for _oa, user in busy}, free, self._echoes_seen)
+                rows = uow.events.pending_heads_everywhere({user for _oa, user in busy}, free, self._echoes_seen,
+                                                           processing=others)
                 if self.discover is not None and any(row.oa_id not in self.oas for row in rows):
                     self.discover()  # an OA added since the start: the webhook has stored its events
                 heads = [(row.oa_id, row) for row in rows if row.oa_id in self.oas]

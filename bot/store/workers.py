@@ -37,6 +37,11 @@ class WorkerRepository:
         return [worker_id for worker_id, their_host, pid, beat in rows
                 if beat < now - lease or (their_host == host and process_gone(pid))]
 
+    def others_alive(self, me: str, now: datetime, lease: timedelta) -> int:
+        """How many other workers beat within the lease (0: this one works alone)."""
+        return len(self.session.execute(select(WorkerProcess.id).where(
+            WorkerProcess.id != me, WorkerProcess.heartbeat_at >= now - lease)).all())
+
     def recover(self, dead: list[str], unowned: bool = False) -> tuple[int, int]:
         """Return the claims of dead workers to the queue and forget the dead; with `unowned`, also
         claims nobody owns (left by versions before workers had ids: only worth a look at start).
